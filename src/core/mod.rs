@@ -1,0 +1,14 @@
+//! The pure-Rust protocol core: no web-sys, no clocks, no I/O.
+//!
+//! Inputs (a message and where it came from, the frame loaded, a command from the app, the
+//! time) go in; decisions (post this to that origin, deliver this event, settle command N,
+//! report this diagnostic) come out. The browser layer only carries them.
+
+pub mod error;
+/// Placeholder until the workstation session lands.
+pub mod frame;
+/// Placeholder until the host session lands.
+pub mod host;
+pub mod origin;
+pub mod view;
+pub mod wire;

@@ -1,0 +1,493 @@
+//! Origin policy: parsing, normalising and matching web origins.
+//!
+//! Both sides of the protocol decide whom to trust by comparing `event.origin` with an origin the
+//! page configured. The browser hands us origins in their canonical form (`https://example.com`,
+//! `http://127.0.0.1:8080`, `http://[::1]`); users write them less carefully
+//! (`HTTPS://Example.com:443/`). [`Origin::parse`] brings both to the same canonical string, so
+//! matching is an exact string comparison with no room for lookalikes.
+//!
+//! Only `http` and `https` origins are accepted. The opaque origin `null` (sandboxed frames,
+//! `file:` pages, `data:` URLs) is never trusted: any page can produce it.
+//!
+//! An [`OriginPattern`] is either an exact origin or, by explicit opt-in, a subdomain wildcard
+//! `https://*.example.com`, which matches `https://a.example.com` and `https://a.b.example.com`
+//! on a label boundary, but not `https://example.com` itself nor `https://evilexample.com`.
+
+use std::fmt;
+
+/// Why a string is not an acceptable origin or URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OriginError {
+    /// The string is empty.
+    Empty,
+    /// `*` on its own: posting to or trusting any origin is never allowed.
+    AnyOrigin,
+    /// The opaque origin `null`, which any sandboxed frame or `data:` page has.
+    Null,
+    /// The scheme is not `http` or `https` (for example `javascript:`, `data:`, `file:`).
+    Scheme,
+    /// There is no `scheme://` prefix: a relative URL or a bare host name.
+    NotAbsolute,
+    /// `user:password@` in the authority, which would leak credentials and confuse readers.
+    UserInfo,
+    /// The host is empty or has characters a host name cannot have.
+    Host,
+    /// The host is not ASCII: write internationalised names in their `xn--` form.
+    NonAsciiHost,
+    /// The port is not a number from 1 to 65535.
+    Port,
+    /// An origin has a path, query or fragment (only a trailing `/` is tolerated).
+    HasPath,
+    /// A wildcard anywhere but as the whole first label, over an IP address, or over a
+    /// single-label domain such as `*.com`.
+    Wildcard,
+}
+
+impl OriginError {
+    /// A one-line explanation for error messages.
+    pub fn message(&self) -> &'static str {
+        match self {
+            OriginError::Empty => "the origin is empty",
+            OriginError::AnyOrigin => "'*' is not allowed: name the exact origin",
+            OriginError::Null => "the opaque origin 'null' is never trusted",
+            OriginError::Scheme => "only http: and https: origins are allowed",
+            OriginError::NotAbsolute => "expected an absolute http(s) URL such as https://example.com",
+            OriginError::UserInfo => "user:password@ is not allowed in the URL",
+            OriginError::Host => "the host name is empty or malformed",
+            OriginError::NonAsciiHost => "write non-ASCII host names in their xn-- (punycode) form",
+            OriginError::Port => "the port must be a number from 1 to 65535",
+            OriginError::HasPath => "an origin has no path, query or fragment",
+            OriginError::Wildcard => {
+                "a wildcard must be the whole first label over a domain of two or more labels, as in https://*.example.com"
+            }
+        }
+    }
+}
+
+impl fmt::Display for OriginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for OriginError {}
+
+/// A canonical `http` or `https` origin, such as `https://desk.example.com` or
+/// `http://127.0.0.1:8080`.
+///
+/// Two `Origin`s are equal exactly when the browser would call them the same origin.
+///
+/// ```
+/// use deskbridge::core::origin::Origin;
+/// let o = Origin::parse("HTTPS://Desk.Example.com:443/").unwrap();
+/// assert_eq!(o.as_str(), "https://desk.example.com");
+/// assert!(Origin::parse("null").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    serialized: String,
+    host_start: usize,
+    host_end: usize,
+}
+
+/// An absolute `http(s)` URL split into its origin and the rest (path, query, fragment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpUrl {
+    /// The URL's origin.
+    pub origin: Origin,
+    /// Everything after the authority, starting with `/`, `?` or `#`, or empty.
+    pub rest: String,
+}
+
+struct Parts<'a> {
+    https: bool,
+    host: &'a str,
+    port: Option<&'a str>,
+    rest: &'a str,
+}
+
+fn split(input: &str) -> Result<Parts<'_>, OriginError> {
+    let input = input.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
+    if input.is_empty() {
+        return Err(OriginError::Empty);
+    }
+    if input == "*" {
+        return Err(OriginError::AnyOrigin);
+    }
+    if input.eq_ignore_ascii_case("null") {
+        return Err(OriginError::Null);
+    }
+    let colon = match input.find(':') {
+        Some(i) if input[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) && i > 0 => i,
+        _ => return Err(OriginError::NotAbsolute),
+    };
+    let scheme = &input[..colon];
+    let https = if scheme.eq_ignore_ascii_case("https") {
+        true
+    } else if scheme.eq_ignore_ascii_case("http") {
+        false
+    } else {
+        return Err(OriginError::Scheme);
+    };
+    let after = &input[colon + 1..];
+    let after = after
+        .strip_prefix("//")
+        .ok_or(OriginError::NotAbsolute)?;
+    // Browsers treat `\` like `/` in special URLs; so do we, so no one can hide a path there.
+    let end = after.find(['/', '?', '#', '\\']).unwrap_or(after.len());
+    let authority = &after[..end];
+    let rest = &after[end..];
+    if authority.contains('@') {
+        return Err(OriginError::UserInfo);
+    }
+    let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
+        let close = stripped.find(']').ok_or(OriginError::Host)?;
+        let host = &authority[..close + 2];
+        let tail = &stripped[close + 1..];
+        let port = match tail {
+            "" => None,
+            t => Some(t.strip_prefix(':').ok_or(OriginError::Host)?),
+        };
+        (host, port)
+    } else {
+        match authority.rfind(':') {
+            Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+            None => (authority, None),
+        }
+    };
+    Ok(Parts {
+        https,
+        host,
+        port,
+        rest,
+    })
+}
+
+fn canonical_host(host: &str) -> Result<String, OriginError> {
+    if host.is_empty() {
+        return Err(OriginError::Host);
+    }
+    if !host.is_ascii() {
+        return Err(OriginError::NonAsciiHost);
+    }
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        let addr: std::net::Ipv6Addr = inner.parse().map_err(|_| OriginError::Host)?;
+        return Ok(format!("[{}]", ipv6_whatwg(&addr)));
+    }
+    let lower = host.to_ascii_lowercase();
+    let labels_ok = lower
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_');
+    if !labels_ok || lower.starts_with('.') || lower.contains("..") {
+        return Err(OriginError::Host);
+    }
+    // A last label that starts with a digit makes WHATWG parse the host as an IPv4 address,
+    // in forms like `127.1` or `0x7f.0.0.1`. Accept only the canonical dotted quad.
+    let last = lower.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    if last.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+        let addr: std::net::Ipv4Addr = lower.parse().map_err(|_| OriginError::Host)?;
+        if addr.to_string() != lower {
+            return Err(OriginError::Host);
+        }
+    }
+    Ok(lower)
+}
+
+/// Serialise an IPv6 address as the URL standard does: lower-case hex, the longest run of two
+/// or more zero pieces compressed to `::`, never a dotted IPv4 tail.
+fn ipv6_whatwg(addr: &std::net::Ipv6Addr) -> String {
+    let seg = addr.segments();
+    let (mut best, mut best_len, mut i) = (usize::MAX, 1, 0);
+    while i < 8 {
+        if seg[i] == 0 {
+            let start = i;
+            while i < 8 && seg[i] == 0 {
+                i += 1;
+            }
+            if i - start > best_len {
+                best = start;
+                best_len = i - start;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let mut out = String::with_capacity(39);
+    let mut i = 0;
+    while i < 8 {
+        if i == best {
+            out.push_str(if i == 0 { "::" } else { ":" });
+            i += best_len;
+            continue;
+        }
+        out.push_str(&format!("{:x}", seg[i]));
+        if i < 7 {
+            out.push(':');
+        }
+        i += 1;
+    }
+    out
+}
+
+fn canonical_port(port: Option<&str>, https: bool) -> Result<Option<u16>, OriginError> {
+    let Some(port) = port else { return Ok(None) };
+    if port.is_empty() {
+        return Ok(None);
+    }
+    if port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(OriginError::Port);
+    }
+    let n: u16 = port.parse().map_err(|_| OriginError::Port)?;
+    if n == 0 {
+        return Err(OriginError::Port);
+    }
+    let default = if https { 443 } else { 80 };
+    Ok((n != default).then_some(n))
+}
+
+impl Origin {
+    fn build(https: bool, host: String, port: Option<u16>) -> Origin {
+        let scheme = if https { "https://" } else { "http://" };
+        let mut serialized = String::with_capacity(scheme.len() + host.len() + 6);
+        serialized.push_str(scheme);
+        let host_start = serialized.len();
+        serialized.push_str(&host);
+        let host_end = serialized.len();
+        if let Some(p) = port {
+            serialized.push(':');
+            serialized.push_str(&p.to_string());
+        }
+        Origin {
+            serialized,
+            host_start,
+            host_end,
+        }
+    }
+
+    /// Parse and normalise an origin. A trailing `/` is tolerated; any other path, a query, a
+    /// fragment, credentials, `null`, `*` and schemes other than http(s) are refused.
+    pub fn parse(input: &str) -> Result<Origin, OriginError> {
+        let parts = split(input)?;
+        if !(parts.rest.is_empty() || parts.rest == "/") {
+            return Err(OriginError::HasPath);
+        }
+        Self::from_parts(&parts)
+    }
+
+    fn from_parts(parts: &Parts<'_>) -> Result<Origin, OriginError> {
+        if parts.host.contains('*') {
+            return Err(OriginError::Wildcard);
+        }
+        let host = canonical_host(parts.host)?;
+        let port = canonical_port(parts.port, parts.https)?;
+        Ok(Self::build(parts.https, host, port))
+    }
+
+    /// The origin of an absolute http(s) URL, such as an iframe's `src`.
+    pub fn of_url(url: &str) -> Result<Origin, OriginError> {
+        HttpUrl::parse(url).map(|u| u.origin)
+    }
+
+    /// The canonical serialisation, the same string the browser puts in `event.origin`.
+    pub fn as_str(&self) -> &str {
+        &self.serialized
+    }
+
+    /// Whether this is an `https` origin.
+    pub fn is_https(&self) -> bool {
+        self.serialized.starts_with("https:")
+    }
+
+    /// The host part (a domain, a dotted IPv4 address, or a bracketed IPv6 address).
+    pub fn host(&self) -> &str {
+        &self.serialized[self.host_start..self.host_end]
+    }
+
+    /// The port, when it is not the scheme's default.
+    pub fn port(&self) -> Option<u16> {
+        self.serialized[self.host_end..]
+            .strip_prefix(':')
+            .and_then(|p| p.parse().ok())
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.serialized)
+    }
+}
+
+impl HttpUrl {
+    /// Parse an absolute http(s) URL without credentials.
+    ///
+    /// ```
+    /// use deskbridge::core::origin::HttpUrl;
+    /// let u = HttpUrl::parse("https://Desk.example.com/bytedesk/").unwrap();
+    /// assert_eq!(u.origin.as_str(), "https://desk.example.com");
+    /// assert_eq!(u.rest, "/bytedesk/");
+    /// assert!(HttpUrl::parse("javascript:alert(1)").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<HttpUrl, OriginError> {
+        let parts = split(input)?;
+        let origin = Origin::from_parts(&parts)?;
+        Ok(HttpUrl {
+            origin,
+            rest: parts.rest.replace('\\', "/"),
+        })
+    }
+
+    /// The path without query or fragment, with no trailing `/` (empty for the root).
+    pub fn path_prefix(&self) -> &str {
+        let end = self.rest.find(['?', '#']).unwrap_or(self.rest.len());
+        self.rest[..end].trim_end_matches('/')
+    }
+}
+
+/// One entry of an allowlist: an exact origin, or a subdomain wildcard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OriginPattern {
+    /// Matches this origin only.
+    Exact(Origin),
+    /// `https://*.example.com`: matches any subdomain of `example.com` (at any depth) with the
+    /// same scheme and port, never `example.com` itself.
+    Subdomains {
+        /// Whether the scheme is https.
+        https: bool,
+        /// The domain below which any subdomain matches, such as `example.com`.
+        domain: String,
+        /// The port, when not the scheme's default.
+        port: Option<u16>,
+    },
+}
+
+impl OriginPattern {
+    /// Parse an allowlist entry: an exact origin, or `scheme://*.domain[:port]`.
+    ///
+    /// ```
+    /// use deskbridge::core::origin::{Origin, OriginPattern};
+    /// let p = OriginPattern::parse("https://*.example.com").unwrap();
+    /// assert!(p.matches(&Origin::parse("https://crm.example.com").unwrap()));
+    /// assert!(!p.matches(&Origin::parse("https://example.com").unwrap()));
+    /// assert!(!p.matches(&Origin::parse("https://evilexample.com").unwrap()));
+    /// ```
+    pub fn parse(input: &str) -> Result<OriginPattern, OriginError> {
+        let parts = split(input)?;
+        if !(parts.rest.is_empty() || parts.rest == "/") {
+            return Err(OriginError::HasPath);
+        }
+        let Some(domain) = parts.host.strip_prefix("*.") else {
+            return Origin::from_parts(&parts).map(OriginPattern::Exact);
+        };
+        if domain.contains('*') || domain.starts_with('[') {
+            return Err(OriginError::Wildcard);
+        }
+        let domain = canonical_host(domain)?;
+        let last = domain.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+        if !domain.trim_end_matches('.').contains('.') || last.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(OriginError::Wildcard);
+        }
+        Ok(OriginPattern::Subdomains {
+            https: parts.https,
+            port: canonical_port(parts.port, parts.https)?,
+            domain,
+        })
+    }
+
+    /// Whether `origin` is allowed by this entry.
+    pub fn matches(&self, origin: &Origin) -> bool {
+        match self {
+            OriginPattern::Exact(o) => o == origin,
+            OriginPattern::Subdomains {
+                https,
+                domain,
+                port,
+            } => {
+                let host = origin.host();
+                origin.is_https() == *https
+                    && origin.port() == *port
+                    && host.len() > domain.len() + 1
+                    && host.ends_with(domain.as_str())
+                    && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
+            }
+        }
+    }
+
+    /// The exact origin, if this entry names one.
+    pub fn exact(&self) -> Option<&Origin> {
+        match self {
+            OriginPattern::Exact(o) => Some(o),
+            OriginPattern::Subdomains { .. } => None,
+        }
+    }
+}
+
+/// A non-empty list of [`OriginPattern`]s: whom a workstation trusts as its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowlist {
+    patterns: Vec<OriginPattern>,
+}
+
+/// Why an allowlist could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowlistError {
+    /// No entries at all: a workstation that trusts no one cannot talk.
+    Empty,
+    /// Entry number `index` (from 0) is not an acceptable origin or pattern.
+    Entry {
+        /// Position of the bad entry.
+        index: usize,
+        /// What is wrong with it.
+        error: OriginError,
+    },
+}
+
+impl fmt::Display for AllowlistError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AllowlistError::Empty => f.write_str("allowedOrigins is empty: name at least one parent origin"),
+            AllowlistError::Entry { index, error } => {
+                write!(f, "allowedOrigins[{index}]: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AllowlistError {}
+
+impl Allowlist {
+    /// Parse every entry; the first bad one is reported with its position.
+    pub fn parse<S: AsRef<str>>(entries: &[S]) -> Result<Allowlist, AllowlistError> {
+        if entries.is_empty() {
+            return Err(AllowlistError::Empty);
+        }
+        let patterns = entries
+            .iter()
+            .enumerate()
+            .map(|(index, e)| OriginPattern::parse(e.as_ref()).map_err(|error| AllowlistError::Entry { index, error }))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Allowlist { patterns })
+    }
+
+    /// Whether an origin string as the browser reports it (`event.origin`) is allowed.
+    /// `null` and anything unparsable are not.
+    pub fn allows_str(&self, origin: &str) -> Option<Origin> {
+        let origin = Origin::parse(origin).ok()?;
+        self.allows(&origin).then_some(origin)
+    }
+
+    /// Whether a parsed origin is allowed.
+    pub fn allows(&self, origin: &Origin) -> bool {
+        self.patterns.iter().any(|p| p.matches(origin))
+    }
+
+    /// The exact origins in the list, in order: where a message may be posted before the
+    /// parent's origin is known.
+    pub fn exact_origins(&self) -> impl Iterator<Item = &Origin> {
+        self.patterns.iter().filter_map(OriginPattern::exact)
+    }
+
+    /// The entries.
+    pub fn patterns(&self) -> &[OriginPattern] {
+        &self.patterns
+    }
+}

@@ -1,0 +1,21 @@
+//! # deskbridge
+//!
+//! Embed the Bytedesk (微语) agent workstation in an iframe and talk to it over the
+//! `bytedesk-desktop` postMessage protocol, safely, from either side.
+//!
+//! The crate has two layers:
+//!
+//! * [`core`]: pure Rust, no browser APIs. The wire format ([`core::wire`]), the origin policy
+//!   ([`core::origin`]), the host and workstation session state machines ([`core::host`],
+//!   [`core::frame`]), tokens and credentials. Every protocol rule is tested natively and
+//!   fuzzed here.
+//! * `web` (wasm32 only): the thin wasm-bindgen layer that moves browser events into the core
+//!   and the core's decisions out to `postMessage`, promises and callbacks. Its JS API is
+//!   `DeskHost`, `DeskFrame` and the token functions described in the README.
+#![deny(missing_docs, missing_debug_implementations)]
+#![forbid(unsafe_code)]
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

@@ -1,0 +1,64 @@
+//! [`View`] over JS values: the decoders read fields straight from the received object.
+
+use crate::core::view::{Kind, View};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A borrowed-or-owned JS value seen through [`View`].
+#[derive(Debug, Clone)]
+pub(crate) struct JsView(pub JsValue);
+
+impl View for JsView {
+    fn kind(&self) -> Kind {
+        let v = &self.0;
+        if v.is_undefined() {
+            Kind::Undefined
+        } else if v.is_null() {
+            Kind::Null
+        } else if v.is_string() {
+            Kind::String
+        } else if v.as_f64().is_some() {
+            Kind::Number
+        } else if v.as_bool().is_some() {
+            Kind::Bool
+        } else if Array::is_array(v) {
+            Kind::Array
+        } else if v.is_object() && !v.is_function() {
+            Kind::Object
+        } else {
+            Kind::Other
+        }
+    }
+
+    fn field(&self, key: &str) -> Option<Self> {
+        if !self.0.is_object() || Array::is_array(&self.0) {
+            return None;
+        }
+        // Structured-cloned data has no getters, but a page's own objects might: a throwing
+        // getter reads as absent rather than escaping as an exception.
+        let v = Reflect::get(&self.0, &JsValue::from_str(key)).ok()?;
+        (!v.is_undefined()).then_some(JsView(v))
+    }
+
+    fn string(&self) -> Option<String> {
+        self.0.as_string()
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+
+    fn length(&self) -> Option<usize> {
+        self.0.dyn_ref::<Array>().map(|a| a.length() as usize)
+    }
+
+    fn item(&self, index: usize) -> Option<Self> {
+        let a = self.0.dyn_ref::<Array>()?;
+        let i = u32::try_from(index).ok()?;
+        (i < a.length()).then(|| JsView(a.get(i)))
+    }
+}
