@@ -1,0 +1,612 @@
+//! Session logic of the host page: handshake, command queue, acknowledgements, timeouts and
+//! mirrored state, as a deterministic state machine.
+//!
+//! [`HostSession`] never touches a browser or a clock. The browser layer feeds it what happened
+//! (the frame loaded, a message arrived from the frame's window, the app issued a command, time
+//! passed) and carries out the [`Action`]s it returns, in order.
+//!
+//! ## Connection life
+//!
+//! ```text
+//!   Unloaded ──load──▶ Handshaking ──bytedesk_ready──▶ Connected(v2)
+//!                         │  └──a valid seed event──▶ Connected(seed)
+//!                         └──no answer in time──▶ Connected(seed)  (peer never spoke v2)
+//!                                              └─▶ Lost            (peer spoke v2 before)
+//!   Connected ──load / bye / removed──▶ Disconnected event, back to Handshaking or Unloaded
+//! ```
+//!
+//! Commands issued before the session is connected wait in a bounded queue and are posted, in
+//! order, the moment it connects. Against a peer that said `bytedesk_ready` with `ack`, each
+//! command carries an `id` and settles when the workstation's `command_result` arrives; against
+//! a base-protocol peer it settles once posted. Every command settles exactly once: posted or
+//! answered, timed out, aborted, rejected, or failed by `destroy()`.
+
+use super::error::{DeskError, ErrorCode};
+use super::origin::Origin;
+use super::view::View;
+use super::wire::{
+    decode_from_frame, Command, DecodeError, Event, FrameMessage, FromFrame, PROTOCOL,
+};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Time in milliseconds since the epoch, as the browser's `Date.now()` gives it.
+pub type Millis = u64;
+
+/// The handle of one command: its wire `id`, and how the app's promise is found again.
+pub type Ticket = u64;
+
+/// Tunables of a host session, with documented defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostConfig {
+    /// Most commands waiting for the frame; one more is rejected with `QUEUE_FULL`. Default 100.
+    pub queue_limit: usize,
+    /// How long after a load to wait for `bytedesk_ready` before treating the peer as a
+    /// base-protocol workstation. Default 3000 ms.
+    pub handshake_timeout: Millis,
+    /// Default time a command may take from issue to settlement. Default 15 000 ms.
+    pub command_timeout: Millis,
+    /// How long before the access token's expiry `token_expiring` fires. Default 5 minutes.
+    pub token_warning: Millis,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig {
+            queue_limit: 100,
+            handshake_timeout: 3_000,
+            command_timeout: 15_000,
+            token_warning: 5 * 60_000,
+        }
+    }
+}
+
+/// How the peer talks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peer {
+    /// A base-protocol workstation: commands settle once posted.
+    Seed,
+    /// A deskbridge workstation of this protocol version.
+    Extended {
+        /// Protocol version it announced.
+        protocol: u32,
+        /// Whether it answers commands with `command_result`.
+        ack: bool,
+    },
+}
+
+impl Peer {
+    /// The protocol number reported in `ready` events (1 for the base protocol).
+    pub fn protocol(self) -> u32 {
+        match self {
+            Peer::Seed => 1,
+            Peer::Extended { protocol, .. } => protocol,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// The frame has no workstation document loaded (yet, or any more).
+    Unloaded,
+    /// A document loaded; waiting to learn what speaks there.
+    Handshaking { deadline: Millis },
+    /// Talking.
+    Connected(Peer),
+    /// The frame shows something that is not the workstation.
+    Lost,
+}
+
+/// Why the connection ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisconnectReason {
+    /// The frame loaded a new document (reload or navigation).
+    Reload,
+    /// The workstation said it is going away (`bytedesk_bye`).
+    Unload,
+    /// The iframe element left the document.
+    Removed,
+}
+
+impl DisconnectReason {
+    /// The reason as JS sees it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisconnectReason::Reload => "reload",
+            DisconnectReason::Unload => "unload",
+            DisconnectReason::Removed => "removed",
+        }
+    }
+}
+
+/// A lifecycle event for the app (`ready`, `disconnected`, `error`, `token_expiring`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The workstation is connected (each connection, including after a reload).
+    Ready {
+        /// 1 for a base-protocol peer, 2 or more for deskbridge.
+        protocol: u32,
+    },
+    /// The workstation went away.
+    Disconnected {
+        /// What happened.
+        reason: DisconnectReason,
+    },
+    /// A message from the workstation was refused.
+    Diagnostic(DeskError),
+    /// The access token expires soon.
+    TokenExpiring {
+        /// When it expires, in ms since the epoch.
+        expires_at: Millis,
+    },
+}
+
+/// A message for the browser layer to post to the frame's window, at the session's origin only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// `bytedesk_hello`.
+    Hello,
+    /// A command, with the id the workstation should answer (none for base-protocol peers).
+    Command {
+        /// The command.
+        command: Command,
+        /// Its id on the wire.
+        id: Option<Ticket>,
+    },
+}
+
+/// What the browser layer must do, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Post this to the frame at the session's origin.
+    Post(Outgoing),
+    /// Settle the app's promise for this ticket.
+    Settle(Ticket, Result<(), DeskError>),
+    /// Tell the app.
+    Notify(Notice),
+}
+
+#[derive(Debug, Clone)]
+struct Queued {
+    ticket: Ticket,
+    command: Command,
+    deadline: Millis,
+}
+
+/// State mirrored from the workstation's events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mirror<V> {
+    /// The last `totalUnreadCount`, 0 before any.
+    pub unread_count: u64,
+    /// The last `unreadThreads` as received (`None` before any, or when it was absent).
+    pub unread_threads: Option<V>,
+    /// The last status from `agent_status_changed`.
+    pub agent_status: Option<String>,
+}
+
+/// What a message from the frame produced: an event to deliver (after the actions), if any.
+#[derive(Debug)]
+pub struct Received<V> {
+    /// The event to hand to the app's listeners.
+    pub event: Option<Event<V>>,
+    /// Actions to carry out before delivering it.
+    pub actions: Vec<Action>,
+}
+
+/// The host's half of a session with one workstation frame.
+#[derive(Debug)]
+pub struct HostSession<V> {
+    origin: Origin,
+    config: HostConfig,
+    link: Link,
+    spoke_extension: bool,
+    next_ticket: Ticket,
+    queue: VecDeque<Queued>,
+    in_flight: BTreeMap<Ticket, Millis>,
+    mirror: Mirror<V>,
+    token_expiry: Option<(Millis, bool)>,
+    destroyed: bool,
+}
+
+impl<V: View + Clone> HostSession<V> {
+    /// A session with the workstation at `origin`; nothing is loaded yet.
+    pub fn new(origin: Origin, config: HostConfig) -> Self {
+        HostSession {
+            origin,
+            config,
+            link: Link::Unloaded,
+            spoke_extension: false,
+            next_ticket: 1,
+            queue: VecDeque::new(),
+            in_flight: BTreeMap::new(),
+            mirror: Mirror {
+                unread_count: 0,
+                unread_threads: None,
+                agent_status: None,
+            },
+            token_expiry: None,
+            destroyed: false,
+        }
+    }
+
+    /// The workstation's origin: the only origin messages are accepted from and posted to.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The session's settings.
+    pub fn config(&self) -> &HostConfig {
+        &self.config
+    }
+
+    /// Whether a workstation is connected now.
+    pub fn connected(&self) -> bool {
+        matches!(self.link, Link::Connected(_))
+    }
+
+    /// The connected peer, if any.
+    pub fn peer(&self) -> Option<Peer> {
+        match self.link {
+            Link::Connected(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether the session was destroyed.
+    pub fn destroyed(&self) -> bool {
+        self.destroyed
+    }
+
+    /// State mirrored from events.
+    pub fn mirror(&self) -> &Mirror<V> {
+        &self.mirror
+    }
+
+    /// How many commands wait for the frame.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// How many posted commands await their `command_result`.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// Reserve the ticket of the next command, so the browser layer can register its promise
+    /// before [`command`](Self::command) may settle it.
+    pub fn next_ticket(&mut self) -> Ticket {
+        let t = self.next_ticket;
+        self.next_ticket += 1;
+        t
+    }
+
+    /// The browser layer attached to an iframe. `loaded` says whether a cross-origin document
+    /// already shows in it (then the handshake starts at once; otherwise at its `load`).
+    pub fn attached(&mut self, loaded: bool, now: Millis) -> Vec<Action> {
+        if loaded && !self.destroyed {
+            self.start_handshake(now)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The iframe fired `load`: a new document shows in it.
+    pub fn frame_loaded(&mut self, now: Millis) -> Vec<Action> {
+        if self.destroyed {
+            return Vec::new();
+        }
+        let mut actions = self.disconnect(DisconnectReason::Reload);
+        actions.extend(self.start_handshake(now));
+        actions
+    }
+
+    /// The iframe element left the document.
+    pub fn frame_removed(&mut self) -> Vec<Action> {
+        if self.destroyed {
+            return Vec::new();
+        }
+        let actions = self.disconnect(DisconnectReason::Removed);
+        self.link = Link::Unloaded;
+        actions
+    }
+
+    fn start_handshake(&mut self, now: Millis) -> Vec<Action> {
+        self.link = Link::Handshaking {
+            deadline: now.saturating_add(self.config.handshake_timeout),
+        };
+        vec![Action::Post(Outgoing::Hello)]
+    }
+
+    fn disconnect(&mut self, reason: DisconnectReason) -> Vec<Action> {
+        let was_connected = self.connected();
+        self.link = Link::Unloaded;
+        let mut actions: Vec<Action> = std::mem::take(&mut self.in_flight)
+            .into_keys()
+            .map(|t| {
+                let e = DeskError::new(
+                    ErrorCode::Disconnected,
+                    "the workstation went away before it answered; the command may or may not have run",
+                );
+                Action::Settle(t, Err(e))
+            })
+            .collect();
+        if was_connected {
+            actions.push(Action::Notify(Notice::Disconnected { reason }));
+        }
+        actions
+    }
+
+    fn connect(&mut self, peer: Peer) -> Vec<Action> {
+        self.link = Link::Connected(peer);
+        let mut actions = vec![Action::Notify(Notice::Ready {
+            protocol: peer.protocol(),
+        })];
+        while let Some(q) = self.queue.pop_front() {
+            actions.extend(self.post(q.ticket, q.command, q.deadline));
+        }
+        actions
+    }
+
+    fn post(&mut self, ticket: Ticket, command: Command, deadline: Millis) -> Vec<Action> {
+        match self.peer() {
+            Some(Peer::Extended { ack: true, .. }) => {
+                self.in_flight.insert(ticket, deadline);
+                vec![Action::Post(Outgoing::Command {
+                    command,
+                    id: Some(ticket),
+                })]
+            }
+            _ => vec![
+                Action::Post(Outgoing::Command { command, id: None }),
+                Action::Settle(ticket, Ok(())),
+            ],
+        }
+    }
+
+    /// The app issued `command` under `ticket` (from [`next_ticket`](Self::next_ticket)), to
+    /// settle within `timeout` ms (the configured default when `None`).
+    pub fn command(
+        &mut self,
+        ticket: Ticket,
+        command: Command,
+        timeout: Option<Millis>,
+        now: Millis,
+    ) -> Vec<Action> {
+        let deadline = now.saturating_add(timeout.unwrap_or(self.config.command_timeout));
+        if self.destroyed {
+            return vec![Action::Settle(ticket, Err(destroyed()))];
+        }
+        match self.link {
+            Link::Connected(_) => self.post(ticket, command, deadline),
+            Link::Lost => vec![Action::Settle(ticket, Err(navigated()))],
+            Link::Unloaded | Link::Handshaking { .. } => {
+                if self.queue.len() >= self.config.queue_limit {
+                    let e = DeskError::new(
+                        ErrorCode::QueueFull,
+                        format!(
+                            "{} commands already wait for the workstation to load",
+                            self.queue.len()
+                        ),
+                    );
+                    return vec![Action::Settle(ticket, Err(e))];
+                }
+                self.queue.push_back(Queued {
+                    ticket,
+                    command,
+                    deadline,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    /// The app aborted the command: it is not sent if still queued, and settles now.
+    pub fn abort(&mut self, ticket: Ticket) -> Vec<Action> {
+        let queued = self.queue.iter().position(|q| q.ticket == ticket);
+        let found = match queued {
+            Some(i) => self.queue.remove(i).is_some(),
+            None => self.in_flight.remove(&ticket).is_some(),
+        };
+        if found {
+            vec![Action::Settle(
+                ticket,
+                Err(DeskError::new(
+                    ErrorCode::Aborted,
+                    "the command was aborted",
+                )),
+            )]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Tell the session when the access token expires (ms since the epoch), or that there is
+    /// none; `token_expiring` fires once, [`HostConfig::token_warning`] before.
+    pub fn set_token_expiry(&mut self, expires_at: Option<Millis>) {
+        self.token_expiry = expires_at.map(|at| (at, false));
+    }
+
+    /// The earliest time at which [`tick`](Self::tick) has something to do.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        let handshake = match self.link {
+            Link::Handshaking { deadline } => Some(deadline),
+            _ => None,
+        };
+        let token = match self.token_expiry {
+            Some((at, false)) => Some(at.saturating_sub(self.config.token_warning)),
+            _ => None,
+        };
+        [
+            handshake,
+            token,
+            self.queue.iter().map(|q| q.deadline).min(),
+            self.in_flight.values().copied().min(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Time passed: expire commands, end the handshake wait, warn of token expiry.
+    pub fn tick(&mut self, now: Millis) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if self.destroyed {
+            return actions;
+        }
+        if let Some((at, false)) = self.token_expiry {
+            if now >= at.saturating_sub(self.config.token_warning) {
+                self.token_expiry = Some((at, true));
+                actions.push(Action::Notify(Notice::TokenExpiring { expires_at: at }));
+            }
+        }
+        let timeout =
+            || DeskError::new(ErrorCode::Timeout, "the workstation did not answer in time");
+        let expired: Vec<Ticket> = self
+            .in_flight
+            .iter()
+            .filter(|(_, &d)| d <= now)
+            .map(|(&t, _)| t)
+            .collect();
+        for t in expired {
+            self.in_flight.remove(&t);
+            actions.push(Action::Settle(t, Err(timeout())));
+        }
+        let (late, kept): (VecDeque<Queued>, VecDeque<Queued>) = std::mem::take(&mut self.queue)
+            .into_iter()
+            .partition(|q| q.deadline <= now);
+        self.queue = kept;
+        actions.extend(
+            late.into_iter()
+                .map(|q| Action::Settle(q.ticket, Err(timeout()))),
+        );
+        if let Link::Handshaking { deadline } = self.link {
+            if now >= deadline {
+                if self.spoke_extension {
+                    // The workstation answered the handshake before; silence now means the frame
+                    // shows some other page.
+                    self.link = Link::Lost;
+                    actions.extend(
+                        self.queue
+                            .drain(..)
+                            .map(|q| Action::Settle(q.ticket, Err(navigated()))),
+                    );
+                } else {
+                    actions.extend(self.connect(Peer::Seed));
+                }
+            }
+        }
+        actions
+    }
+
+    /// A message arrived from the frame's window. `origin` is `event.origin`; the browser layer
+    /// has already checked that `event.source` is this frame's window.
+    pub fn receive(&mut self, origin: &str, message: &V) -> Received<V> {
+        let mut out = Received {
+            event: None,
+            actions: Vec::new(),
+        };
+        if self.destroyed || origin != self.origin.as_str() {
+            return out;
+        }
+        let decoded = match decode_from_frame(message) {
+            Ok(FromFrame::Message(m)) => m,
+            Ok(FromFrame::Unknown) => return out,
+            Err(e) => {
+                out.actions
+                    .push(Action::Notify(Notice::Diagnostic(invalid(&e))));
+                return out;
+            }
+        };
+        match decoded {
+            FrameMessage::Ready { protocol, ack } => {
+                self.spoke_extension = true;
+                let peer = Peer::Extended { protocol, ack };
+                if self.peer() != Some(peer) {
+                    out.actions = self.connect(peer);
+                }
+            }
+            FrameMessage::CommandResult {
+                id,
+                ok,
+                error,
+                unhandled,
+            } => {
+                if self.in_flight.remove(&id).is_some() {
+                    let result = if ok {
+                        Ok(())
+                    } else {
+                        let message =
+                            error.unwrap_or_else(|| "the workstation's handler failed".into());
+                        let code = if unhandled {
+                            ErrorCode::Unhandled
+                        } else {
+                            ErrorCode::Rejected
+                        };
+                        Err(DeskError::new(code, message))
+                    };
+                    out.actions.push(Action::Settle(id, result));
+                }
+            }
+            FrameMessage::Bye => {
+                out.actions = self.disconnect(DisconnectReason::Unload);
+            }
+            FrameMessage::Event(event) => {
+                if !self.connected() {
+                    // A workstation that sends events without a handshake speaks the base
+                    // protocol: it is there and listening.
+                    out.actions = self.connect(Peer::Seed);
+                }
+                match &event {
+                    Event::UnreadMessageCount {
+                        total_unread_count, ..
+                    } => {
+                        self.mirror.unread_count = *total_unread_count;
+                        self.mirror.unread_threads =
+                            message.field("data").and_then(|d| d.field("unreadThreads"));
+                    }
+                    Event::AgentStatusChanged { status } => {
+                        self.mirror.agent_status = Some(status.clone())
+                    }
+                    _ => {}
+                }
+                out.event = Some(event);
+            }
+        }
+        out
+    }
+
+    /// End the session: every waiting command fails with `DESTROYED`; nothing happens after.
+    pub fn destroy(&mut self) -> Vec<Action> {
+        if self.destroyed {
+            return Vec::new();
+        }
+        self.destroyed = true;
+        self.link = Link::Unloaded;
+        let queued = self.queue.drain(..).map(|q| q.ticket);
+        let tickets: Vec<Ticket> = queued
+            .chain(std::mem::take(&mut self.in_flight).into_keys())
+            .collect();
+        tickets
+            .into_iter()
+            .map(|t| Action::Settle(t, Err(destroyed())))
+            .collect()
+    }
+}
+
+fn destroyed() -> DeskError {
+    DeskError::new(ErrorCode::Destroyed, "the host was destroyed")
+}
+
+fn navigated() -> DeskError {
+    DeskError::new(
+        ErrorCode::Navigated,
+        "the frame no longer shows the workstation (it navigated to another page)",
+    )
+}
+
+/// A refused message as a diagnostic error.
+pub fn invalid(e: &DecodeError) -> DeskError {
+    DeskError::new(ErrorCode::InvalidMessage, format!("refused a message: {e}"))
+}
+
+/// The protocol version a host announces in `bytedesk_hello`.
+pub const HOST_PROTOCOL: u32 = PROTOCOL;

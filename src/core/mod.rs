@@ -5,9 +5,7 @@
 //! report this diagnostic) come out. The browser layer only carries them.
 
 pub mod error;
-/// Placeholder until the workstation session lands.
 pub mod frame;
-/// Placeholder until the host session lands.
 pub mod host;
 pub mod origin;
 pub mod view;

@@ -118,7 +118,14 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
         return Err(OriginError::Null);
     }
     let colon = match input.find(':') {
-        Some(i) if input[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) && i > 0 => i,
+        Some(i)
+            if input[..i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+                && i > 0 =>
+        {
+            i
+        }
         _ => return Err(OriginError::NotAbsolute),
     };
     let scheme = &input[..colon];
@@ -130,9 +137,7 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
         return Err(OriginError::Scheme);
     };
     let after = &input[colon + 1..];
-    let after = after
-        .strip_prefix("//")
-        .ok_or(OriginError::NotAbsolute)?;
+    let after = after.strip_prefix("//").ok_or(OriginError::NotAbsolute)?;
     // Browsers treat `\` like `/` in special URLs; so do we, so no one can hide a path there.
     let end = after.find(['/', '?', '#', '\\']).unwrap_or(after.len());
     let authority = &after[..end];
@@ -382,7 +387,11 @@ impl OriginPattern {
             return Err(OriginError::Wildcard);
         }
         let domain = canonical_host(domain)?;
-        let last = domain.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+        let last = domain
+            .trim_end_matches('.')
+            .rsplit('.')
+            .next()
+            .unwrap_or("");
         if !domain.trim_end_matches('.').contains('.') || last.bytes().all(|b| b.is_ascii_digit()) {
             return Err(OriginError::Wildcard);
         }
@@ -444,7 +453,9 @@ pub enum AllowlistError {
 impl fmt::Display for AllowlistError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AllowlistError::Empty => f.write_str("allowedOrigins is empty: name at least one parent origin"),
+            AllowlistError::Empty => {
+                f.write_str("allowedOrigins is empty: name at least one parent origin")
+            }
             AllowlistError::Entry { index, error } => {
                 write!(f, "allowedOrigins[{index}]: {error}")
             }
@@ -463,7 +474,10 @@ impl Allowlist {
         let patterns = entries
             .iter()
             .enumerate()
-            .map(|(index, e)| OriginPattern::parse(e.as_ref()).map_err(|error| AllowlistError::Entry { index, error }))
+            .map(|(index, e)| {
+                OriginPattern::parse(e.as_ref())
+                    .map_err(|error| AllowlistError::Entry { index, error })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Allowlist { patterns })
     }

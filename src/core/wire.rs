@@ -29,6 +29,8 @@ pub const HELLO: &str = "bytedesk_hello";
 pub const READY: &str = "bytedesk_ready";
 /// Type of the workstation's answer to a command that carried an `id`.
 pub const COMMAND_RESULT: &str = "command_result";
+/// `code` of a `command_result` for a command the workstation has no handler for.
+pub const UNHANDLED: &str = "UNHANDLED";
 /// Type of the workstation's notice that its page is going away.
 pub const BYE: &str = "bytedesk_bye";
 
@@ -249,7 +251,12 @@ fn object<V: View>(v: Option<V>, field: &'static str) -> Result<V, DecodeError> 
 }
 
 /// Absent, `null`, or a value of kind `kind`.
-fn optional<V: View>(v: Option<V>, kind: Kind, field: &'static str, what: &'static str) -> Result<Option<V>, DecodeError> {
+fn optional<V: View>(
+    v: Option<V>,
+    kind: Kind,
+    field: &'static str,
+    what: &'static str,
+) -> Result<Option<V>, DecodeError> {
     match v {
         None => Ok(None),
         Some(v) => match v.kind() {
@@ -284,7 +291,9 @@ fn name<V: View>(v: Option<V>, field: &'static str) -> Result<String, DecodeErro
 
 fn count(v: Option<f64>, field: &'static str) -> Result<u64, DecodeError> {
     match v {
-        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER => Ok(n as u64),
+        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER => {
+            Ok(n as u64)
+        }
         Some(_) => err(field, Problem::NotCount),
         None => err(field, Problem::WrongType("a number")),
     }
@@ -347,11 +356,19 @@ fn thread<V: View>(v: Option<V>, p: ThreadPaths) -> Result<Thread<V>, DecodeErro
     optional(raw.field("content"), Kind::String, p.content, "a string")?;
     if let Some(user) = optional(raw.field("user"), Kind::Object, p.user, "an object")? {
         for key in ["uid", "nickname", "avatar"] {
-            optional(user.field(key), Kind::String, p.user, "an object whose uid, nickname and avatar are strings")?;
+            optional(
+                user.field(key),
+                Kind::String,
+                p.user,
+                "an object whose uid, nickname and avatar are strings",
+            )?;
         }
     }
     if let Some(at) = raw.field("createdAt") {
-        if !matches!(at.kind(), Kind::Undefined | Kind::Null | Kind::String | Kind::Number) {
+        if !matches!(
+            at.kind(),
+            Kind::Undefined | Kind::Null | Kind::String | Kind::Number
+        ) {
             return err(p.created_at, Problem::WrongType("a string or a number"));
         }
     }
@@ -404,8 +421,14 @@ pub fn decode_event_data<V: View>(ty: EventType, data: Option<V>) -> Result<Even
     let data = object(data, "data")?;
     Ok(match ty {
         EventType::UnreadMessageCount => {
-            let total_unread_count = required_count(data.field("totalUnreadCount"), "data.totalUnreadCount")?;
-            let threads = optional(data.field("unreadThreads"), Kind::Array, "data.unreadThreads", "an array")?;
+            let total_unread_count =
+                required_count(data.field("totalUnreadCount"), "data.totalUnreadCount")?;
+            let threads = optional(
+                data.field("unreadThreads"),
+                Kind::Array,
+                "data.unreadThreads",
+                "an array",
+            )?;
             let unread_threads = match threads {
                 None => 0,
                 Some(list) => {
@@ -429,7 +452,12 @@ pub fn decode_event_data<V: View>(ty: EventType, data: Option<V>) -> Result<Even
         },
         EventType::AgentStatusChanged => {
             let status = name(data.field("status"), "data.status")?;
-            optional(data.field("agentInfo"), Kind::Object, "data.agentInfo", "an object")?;
+            optional(
+                data.field("agentInfo"),
+                Kind::Object,
+                "data.agentInfo",
+                "an object",
+            )?;
             Event::AgentStatusChanged { status }
         }
         EventType::ThreadStatusChanged => Event::ThreadStatusChanged {
@@ -459,6 +487,9 @@ pub enum FrameMessage<V> {
         ok: bool,
         /// The handler's error message, when it failed.
         error: Option<String>,
+        /// Whether it failed because the workstation has no handler for the command
+        /// (`code: 'UNHANDLED'`).
+        unhandled: bool,
     },
     /// `bytedesk_bye`: the workstation page is going away.
     Bye,
@@ -487,12 +518,15 @@ pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> 
     }
     let ty = required_string(msg.field("type"), "type")?;
     if let Some(t) = msg.field("timestamp") {
-        if !matches!(t.kind(), Kind::Undefined | Kind::Null) && !t.number().is_some_and(f64::is_finite) {
+        if !matches!(t.kind(), Kind::Undefined | Kind::Null)
+            && !t.number().is_some_and(f64::is_finite)
+        {
             return err("timestamp", Problem::WrongType("a number"));
         }
     }
     if let Some(et) = EventType::parse(&ty) {
-        return decode_event_data(et, msg.field("data")).map(|e| FromFrame::Message(FrameMessage::Event(e)));
+        return decode_event_data(et, msg.field("data"))
+            .map(|e| FromFrame::Message(FrameMessage::Event(e)));
     }
     let message = match ty.as_str() {
         READY => {
@@ -523,7 +557,16 @@ pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> 
                     }
                     e
                 });
-            FrameMessage::CommandResult { id, ok, error }
+            let unhandled = data
+                .field("code")
+                .and_then(|c| c.string())
+                .is_some_and(|c| c == UNHANDLED);
+            FrameMessage::CommandResult {
+                id,
+                ok,
+                error,
+                unhandled,
+            }
         }
         BYE => FrameMessage::Bye,
         _ => return Ok(FromFrame::Unknown),
@@ -568,7 +611,12 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
         Some(v) if matches!(v.kind(), Kind::Undefined | Kind::Null) => None,
         Some(v) => Some(count(v.number(), "id")?),
     };
-    let status = |s| Ok(FromHost::Message(HostMessage::Command { command: Command::SetAgentStatus(s), id }));
+    let status = |s| {
+        Ok(FromHost::Message(HostMessage::Command {
+            command: Command::SetAgentStatus(s),
+            id,
+        }))
+    };
     match ty.as_str() {
         "update_agent_status" => {
             let data = object(msg.field("data"), "data")?;
@@ -589,13 +637,18 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
             let data = object(msg.field("data"), "data")?;
             let uid = required_string(data.field("threadUid"), "data.threadUid")?;
             Ok(FromHost::Message(HostMessage::Command {
-                command: Command::clear_unread_count(&uid).map_err(|e| DecodeError { field: "data.threadUid", ..e })?,
+                command: Command::clear_unread_count(&uid).map_err(|e| DecodeError {
+                    field: "data.threadUid",
+                    ..e
+                })?,
                 id,
             }))
         }
         HELLO => {
             let protocol = match msg.field("data") {
-                Some(d) if d.is_object() => d.field("protocol").and_then(|p| p.number()).unwrap_or(0.0),
+                Some(d) if d.is_object() => {
+                    d.field("protocol").and_then(|p| p.number()).unwrap_or(0.0)
+                }
                 _ => 0.0,
             };
             Ok(FromHost::Message(HostMessage::Hello {

@@ -8,7 +8,11 @@ pub(crate) fn js_error(code: ErrorCode, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
     e.set_name("DeskError");
     // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code.as_str()));
+    let _ = js_sys::Reflect::set(
+        &e,
+        &JsValue::from_str("code"),
+        &JsValue::from_str(code.as_str()),
+    );
     e.into()
 }
 

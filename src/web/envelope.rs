@@ -1,0 +1,75 @@
+//! Building the JS objects that go on the wire.
+
+use crate::core::host::Outgoing;
+use crate::core::wire::{Command, PROTOCOL, SOURCE};
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+
+/// Set `key` on a fresh plain object; cannot fail for such objects.
+pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// A plain object from key/value pairs.
+pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
+    let obj = Object::new();
+    for (k, v) in pairs {
+        set(&obj, k, v);
+    }
+    obj
+}
+
+/// A workstation envelope `{ type, data, timestamp, source: 'bytedesk-desktop' }`.
+pub(crate) fn envelope(ty: &str, data: &JsValue) -> Object {
+    object(&[
+        ("type", JsValue::from_str(ty)),
+        ("data", data.clone()),
+        ("timestamp", JsValue::from_f64(js_sys::Date::now())),
+        ("source", JsValue::from_str(SOURCE)),
+    ])
+}
+
+/// The data of `bytedesk_ready`.
+pub(crate) fn ready_data() -> JsValue {
+    object(&[
+        ("protocol", JsValue::from(PROTOCOL)),
+        ("ack", JsValue::TRUE),
+    ])
+    .into()
+}
+
+/// The data a command handler receives: `{ status }`, `{}` or `{ threadUid }`.
+pub(crate) fn command_data(command: &Command) -> JsValue {
+    match command {
+        Command::SetAgentStatus(s) => object(&[("status", JsValue::from_str(s.as_str()))]),
+        Command::RefreshThreads => Object::new(),
+        Command::ClearUnreadCount { thread_uid } => {
+            object(&[("threadUid", JsValue::from_str(thread_uid))])
+        }
+    }
+    .into()
+}
+
+/// A host → workstation message in the seed shape `{ type, data? }`, plus `id` when acknowledged.
+pub(crate) fn outgoing(message: &Outgoing) -> JsValue {
+    match message {
+        Outgoing::Hello => object(&[
+            ("type", JsValue::from_str(crate::core::wire::HELLO)),
+            (
+                "data",
+                object(&[("protocol", JsValue::from(PROTOCOL))]).into(),
+            ),
+        ]),
+        Outgoing::Command { command, id } => {
+            let obj = object(&[("type", JsValue::from_str(command.name().as_str()))]);
+            if !matches!(command, Command::RefreshThreads) {
+                set(&obj, "data", &command_data(command));
+            }
+            if let Some(id) = id {
+                set(&obj, "id", &JsValue::from_f64(*id as f64));
+            }
+            obj
+        }
+    }
+    .into()
+}

@@ -1,0 +1,395 @@
+//! `DeskFrame`: the workstation's side, inside the iframe.
+
+use super::envelope::{command_data, envelope, object, ready_data};
+use super::error::js_error;
+use super::jsview::JsView;
+use super::listeners::{call_each, Listeners, Subscription};
+use crate::core::error::ErrorCode;
+use crate::core::frame::{FrameSession, Inbound, ReplyTo};
+use crate::core::host::invalid;
+use crate::core::origin::{Allowlist, Origin};
+use crate::core::wire::{
+    decode_event_data, CommandName, EventType, BYE, COMMAND_RESULT, READY, UNHANDLED,
+};
+use gloo_events::EventListener;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Names a workstation app can listen to: the three commands and `error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameKey {
+    Command(CommandName),
+    Error,
+}
+
+impl FrameKey {
+    fn parse(name: &str) -> Option<FrameKey> {
+        match name {
+            "error" => Some(FrameKey::Error),
+            _ => CommandName::parse(name).map(FrameKey::Command),
+        }
+    }
+}
+
+struct FrameInner {
+    session: FrameSession<JsValue>,
+    parent: web_sys::Window,
+    listeners: Rc<RefCell<Listeners<FrameKey>>>,
+    dom: Vec<EventListener>,
+}
+
+impl FrameInner {
+    /// Post `message` to each origin; a message that cannot be cloned is an error for the app.
+    fn post(&self, message: &JsValue, targets: &[Origin]) -> Result<(), JsValue> {
+        for origin in targets {
+            self.parent.post_message(message, origin.as_str()).map_err(|e| {
+                let detail = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_default();
+                js_error(
+                    ErrorCode::InvalidArgument,
+                    &format!("the event could not be posted (does it hold functions or DOM nodes?): {detail}"),
+                )
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The workstation's connection to the page that embeds it.
+///
+/// ```js
+/// const frame = DeskFrame.connect({ allowedOrigins: ['https://crm.example.com'] });
+/// frame?.emitUnreadCount(3, threads);
+/// frame?.on('update_agent_status', ({ status }) => setStatus(status));
+/// ```
+#[wasm_bindgen]
+pub struct DeskFrame {
+    inner: Rc<RefCell<FrameInner>>,
+}
+
+impl std::fmt::Debug for DeskFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeskFrame").finish_non_exhaustive()
+    }
+}
+
+fn allowed_origins(options: &JsValue) -> Result<Vec<String>, JsValue> {
+    let bad = |m: &str| js_error(ErrorCode::InvalidOrigin, m);
+    let list = if options.is_object() {
+        js_sys::Reflect::get(options, &JsValue::from_str("allowedOrigins"))
+            .unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    if let Some(one) = list.as_string() {
+        return Ok(vec![one]);
+    }
+    let Some(array) = list.dyn_ref::<js_sys::Array>() else {
+        return Err(bad(
+            "DeskFrame.connect needs { allowedOrigins: ['https://your-host.example'] }",
+        ));
+    };
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_string()
+                .ok_or_else(|| bad(&format!("allowedOrigins[{i}] must be a string")))
+        })
+        .collect()
+}
+
+fn ancestor_origin(window: &web_sys::Window) -> Option<String> {
+    // `location.ancestorOrigins` exists in Chromium and Safari, not in Firefox.
+    let list =
+        js_sys::Reflect::get(&window.location(), &JsValue::from_str("ancestorOrigins")).ok()?;
+    let list = list.dyn_into::<web_sys::DomStringList>().ok()?;
+    list.item(0)
+}
+
+#[wasm_bindgen]
+impl DeskFrame {
+    /// Connect to the parent page. Returns `undefined` when this page is not in a frame.
+    /// Throws a `DeskError` (`INVALID_ORIGIN`) for a missing, empty or invalid allowlist.
+    #[wasm_bindgen(unchecked_return_type = "DeskFrame | undefined")]
+    pub fn connect(
+        #[wasm_bindgen(unchecked_param_type = "DeskFrameOptions")] options: JsValue,
+    ) -> Result<Option<DeskFrame>, JsValue> {
+        let entries = allowed_origins(&options)?;
+        let allowlist = Allowlist::parse(&entries)
+            .map_err(|e| js_error(ErrorCode::InvalidOrigin, &e.to_string()))?;
+        let window =
+            web_sys::window().ok_or_else(|| js_error(ErrorCode::InvalidArgument, "no window"))?;
+        let parent = match window.parent() {
+            Ok(Some(p)) if JsValue::from(&p) != JsValue::from(&window) => p,
+            _ => return Ok(None),
+        };
+        let session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
+        let inner = Rc::new(RefCell::new(FrameInner {
+            session,
+            parent,
+            listeners: Listeners::new(),
+            dom: Vec::new(),
+        }));
+        let weak = Rc::downgrade(&inner);
+        let on_message = EventListener::new(&window, "message", move |event| {
+            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
+                on_message(&weak, event);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        let on_pagehide = EventListener::new(&window, "pagehide", move |_| {
+            if let Some(inner) = weak.upgrade() {
+                let inner = inner.borrow();
+                let targets = inner.session.targets();
+                let _ = inner.post(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
+            }
+        });
+        {
+            let mut i = inner.borrow_mut();
+            i.dom = vec![on_message, on_pagehide];
+            let targets = i.session.targets();
+            // Announce ourselves: a deskbridge host upgrades to acknowledged commands; a
+            // base-protocol host ignores an unknown type.
+            let _ = i.post(&envelope(READY, &ready_data()).into(), &targets);
+        }
+        Ok(Some(DeskFrame { inner }))
+    }
+
+    fn emit(&self, ty: EventType, data: JsValue) -> Result<(), JsValue> {
+        decode_event_data(ty, Some(JsView(data.clone())))
+            .map_err(|e| js_error(ErrorCode::InvalidArgument, &format!("{}: {e}", ty.as_str())))?;
+        let message: JsValue = envelope(ty.as_str(), &data).into();
+        let mut inner = self.inner.borrow_mut();
+        if inner.session.destroyed() {
+            return Err(js_error(ErrorCode::Destroyed, "the frame was destroyed"));
+        }
+        let (targets, now) = inner.session.emit(message);
+        match now {
+            Some(message) => inner.post(&message, &targets),
+            None => Ok(()),
+        }
+    }
+
+    /// Tell the host the unread total, and optionally which threads are unread.
+    #[wasm_bindgen(js_name = emitUnreadCount)]
+    pub fn emit_unread_count(
+        &self,
+        total: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Thread[]")] unread_threads: Option<js_sys::Array>,
+    ) -> Result<(), JsValue> {
+        let threads: JsValue = unread_threads
+            .map(Into::into)
+            .unwrap_or_else(|| js_sys::Array::new().into());
+        let data = object(&[("totalUnreadCount", total), ("unreadThreads", threads)]);
+        self.emit(EventType::UnreadMessageCount, data.into())
+    }
+
+    /// Tell the host a new visitor arrived.
+    #[wasm_bindgen(js_name = emitNewVisitor)]
+    pub fn emit_new_visitor(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Thread")] thread: JsValue,
+    ) -> Result<(), JsValue> {
+        self.emit(
+            EventType::NewVisitorMessage,
+            object(&[("thread", thread)]).into(),
+        )
+    }
+
+    /// Tell the host the agent's status changed (any status string; agentInfo optional).
+    #[wasm_bindgen(js_name = emitAgentStatus)]
+    pub fn emit_agent_status(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AgentStatus | (string & {})")] status: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] agent_info: Option<
+            js_sys::Object,
+        >,
+    ) -> Result<(), JsValue> {
+        let data = object(&[("status", status)]);
+        if let Some(info) = agent_info {
+            super::envelope::set(&data, "agentInfo", &info);
+        }
+        self.emit(EventType::AgentStatusChanged, data.into())
+    }
+
+    /// Tell the host a thread changed state (`action` such as `'closed'`).
+    #[wasm_bindgen(js_name = emitThreadStatus)]
+    pub fn emit_thread_status(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Thread")] thread: JsValue,
+        action: JsValue,
+    ) -> Result<(), JsValue> {
+        let data = object(&[("thread", thread), ("action", action)]);
+        self.emit(EventType::ThreadStatusChanged, data.into())
+    }
+
+    /// Handle a command from the host (`update_agent_status`, `refresh_threads`,
+    /// `clear_unread_count`) or listen to `error` diagnostics. A handler may return a Promise;
+    /// a host waiting for the result gets it once the Promise settles.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn on(&self, name: &str, callback: js_sys::Function) -> Result<Subscription, JsValue> {
+        let key = FrameKey::parse(name).ok_or_else(|| {
+            js_error(
+                ErrorCode::InvalidArgument,
+                &format!("unknown name '{name}': use update_agent_status, refresh_threads, clear_unread_count or error"),
+            )
+        })?;
+        let listeners = self.inner.borrow().listeners.clone();
+        Ok(Listeners::add(&listeners, key, callback))
+    }
+
+    /// Whether the parent's origin is known (from the browser or from the host's first message).
+    #[wasm_bindgen(getter, js_name = parentOrigin)]
+    pub fn parent_origin(&self) -> Option<String> {
+        self.inner
+            .borrow()
+            .session
+            .parent()
+            .map(|o| o.as_str().to_owned())
+    }
+
+    /// Say goodbye to the host, stop listening and drop every handler. Idempotent.
+    pub fn destroy(&self) {
+        let dom = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.session.destroyed() {
+                return;
+            }
+            let targets = inner.session.targets();
+            let _ = inner.post(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
+            inner.session.destroy();
+            inner.listeners.borrow_mut().clear();
+            std::mem::take(&mut inner.dom)
+        };
+        drop(dom);
+    }
+}
+
+fn report(inner: &Rc<RefCell<FrameInner>>, error: JsValue) {
+    let listeners = inner.borrow().listeners.clone();
+    let callbacks = listeners.borrow().for_key(FrameKey::Error);
+    call_each(&callbacks, &error, &JsValue::UNDEFINED, |_| {});
+}
+
+fn on_message(weak: &Weak<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
+    let Some(inner) = weak.upgrade() else { return };
+    let from_parent = {
+        let i = inner.borrow();
+        event
+            .source()
+            .is_some_and(|s| JsValue::from(s) == JsValue::from(&i.parent))
+    };
+    let inbound =
+        inner
+            .borrow_mut()
+            .session
+            .receive(&event.origin(), from_parent, &JsView(event.data()));
+    match inbound {
+        Inbound::Ignore => {}
+        Inbound::Refuse(e) => report(&inner, invalid(&e).into()),
+        Inbound::Hello { origin } => {
+            let mut i = inner.borrow_mut();
+            let _ = i.post(
+                &envelope(READY, &ready_data()).into(),
+                std::slice::from_ref(&origin),
+            );
+            for message in i.session.take_pending() {
+                let _ = i.post(&message, std::slice::from_ref(&origin));
+            }
+        }
+        Inbound::Command { command, reply } => {
+            let listeners = inner.borrow().listeners.clone();
+            let callbacks = listeners
+                .borrow()
+                .for_key(FrameKey::Command(command.name()));
+            let data = command_data(&command);
+            let raw = event.data();
+            if callbacks.is_empty() {
+                if let Some(reply) = reply {
+                    let message = format!(
+                        "the workstation has no handler for {}",
+                        command.name().as_str()
+                    );
+                    answer(&inner, &reply, Err((UNHANDLED, message)));
+                }
+                return;
+            }
+            let mut results = Vec::with_capacity(callbacks.len());
+            let mut thrown = None;
+            for f in &callbacks {
+                match f.call2(&JsValue::UNDEFINED, &data, &raw) {
+                    Ok(v) => results.push(v),
+                    Err(e) => {
+                        thrown.get_or_insert(e);
+                    }
+                }
+            }
+            let Some(reply) = reply else {
+                if let Some(e) = thrown {
+                    report(&inner, e);
+                }
+                return;
+            };
+            if let Some(e) = thrown {
+                answer(&inner, &reply, Err(("REJECTED", error_text(&e))));
+                return;
+            }
+            let pending: Vec<JsValue> = results.into_iter().filter(is_thenable).collect();
+            if pending.is_empty() {
+                answer(&inner, &reply, Ok(()));
+                return;
+            }
+            let all = js_sys::Promise::all(&pending.into_iter().collect::<js_sys::Array>());
+            let weak = Rc::downgrade(&inner);
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = wasm_bindgen_futures::JsFuture::from(all).await;
+                if let Some(inner) = weak.upgrade() {
+                    let result = outcome
+                        .map(|_| ())
+                        .map_err(|e| ("REJECTED", error_text(&e)));
+                    answer(&inner, &reply, result);
+                }
+            });
+        }
+    }
+}
+
+fn is_thenable(v: &JsValue) -> bool {
+    v.is_object()
+        && js_sys::Reflect::get(v, &JsValue::from_str("then"))
+            .map(|t| t.is_function())
+            .unwrap_or(false)
+}
+
+/// A handler's failure as text for the host (the message of an Error, or the thrown string).
+fn error_text(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string()
+        .unwrap_or_else(|| "the handler failed".to_owned())
+}
+
+fn answer(inner: &Rc<RefCell<FrameInner>>, reply: &ReplyTo, result: Result<(), (&str, String)>) {
+    let i = inner.borrow();
+    if i.session.destroyed() {
+        return;
+    }
+    let data = object(&[
+        ("id", JsValue::from_f64(reply.id as f64)),
+        ("ok", JsValue::from_bool(result.is_ok())),
+    ]);
+    if let Err((code, message)) = result {
+        super::envelope::set(&data, "code", &JsValue::from_str(code));
+        super::envelope::set(&data, "error", &JsValue::from_str(&message));
+    }
+    let _ = i.post(
+        &envelope(COMMAND_RESULT, &data.into()).into(),
+        std::slice::from_ref(&reply.origin),
+    );
+}

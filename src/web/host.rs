@@ -1,0 +1,547 @@
+//! `DeskHost`: the side of the page that embeds the workstation.
+
+use super::envelope::{object, outgoing};
+use super::error::js_error;
+use super::jsview::JsView;
+use super::listeners::{call_each, Listeners, Subscription};
+use crate::core::error::{DeskError, ErrorCode};
+use crate::core::host::{Action, HostConfig, HostSession, Millis, Notice, Ticket};
+use crate::core::origin::Origin;
+use crate::core::wire::{AgentStatus, Command, EventType};
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What a host app can listen to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostKey {
+    Event(EventType),
+    Ready,
+    Disconnected,
+    Error,
+    TokenExpiring,
+}
+
+impl HostKey {
+    fn parse(name: &str) -> Option<HostKey> {
+        Some(match name {
+            "ready" => HostKey::Ready,
+            "disconnected" => HostKey::Disconnected,
+            "error" => HostKey::Error,
+            "token_expiring" => HostKey::TokenExpiring,
+            _ => HostKey::Event(EventType::parse(name)?),
+        })
+    }
+}
+
+struct Pending {
+    resolve: js_sys::Function,
+    reject: js_sys::Function,
+    _abort: Option<EventListener>,
+}
+
+pub(crate) struct HostInner {
+    pub(crate) session: HostSession<JsView>,
+    pub(crate) iframe: web_sys::HtmlIFrameElement,
+    pub(crate) listeners: Rc<RefCell<Listeners<HostKey>>>,
+    pending: HashMap<Ticket, Pending>,
+    dom: Vec<EventListener>,
+    observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
+    timer: Option<(Millis, Timeout)>,
+}
+
+/// The embedding page's connection to one workstation iframe.
+///
+/// ```js
+/// const host = DeskHost.attach(document.querySelector('iframe'));
+/// host.on('unread_message_count', ({ totalUnreadCount }) => setBadge(totalUnreadCount));
+/// await host.setBusy();
+/// ```
+#[wasm_bindgen]
+pub struct DeskHost {
+    inner: Rc<RefCell<HostInner>>,
+}
+
+impl std::fmt::Debug for DeskHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeskHost").finish_non_exhaustive()
+    }
+}
+
+fn now() -> Millis {
+    js_sys::Date::now().max(0.0) as Millis
+}
+
+fn get(options: &JsValue, key: &str) -> JsValue {
+    if options.is_object() {
+        js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// A non-negative number of milliseconds from `options[key]`, if present.
+fn millis(options: &JsValue, key: &str) -> Result<Option<Millis>, JsValue> {
+    let v = get(options, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as Millis)),
+        _ => Err(js_error(
+            ErrorCode::InvalidArgument,
+            &format!("{key} must be a non-negative number of milliseconds"),
+        )),
+    }
+}
+
+pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {
+    let mut config = HostConfig::default();
+    if let Some(v) = millis(options, "handshakeTimeout")? {
+        config.handshake_timeout = v;
+    }
+    if let Some(v) = millis(options, "commandTimeout")? {
+        config.command_timeout = v;
+    }
+    if let Some(v) = millis(options, "tokenWarning")? {
+        config.token_warning = v;
+    }
+    if let Some(v) = millis(options, "queueLimit")? {
+        config.queue_limit = v as usize;
+    }
+    Ok(config)
+}
+
+/// Whether a cross-origin document already shows in the iframe: its `contentDocument` is
+/// unreadable (null) exactly then; the initial `about:blank` is readable.
+fn cross_origin_loaded(iframe: &web_sys::HtmlIFrameElement) -> bool {
+    iframe.content_window().is_some() && iframe.content_document().is_none()
+}
+
+impl DeskHost {
+    /// Attach to `iframe`, talking only to `origin`.
+    pub(crate) fn start(
+        iframe: web_sys::HtmlIFrameElement,
+        origin: Origin,
+        config: HostConfig,
+    ) -> Result<DeskHost, JsValue> {
+        let window =
+            web_sys::window().ok_or_else(|| js_error(ErrorCode::InvalidArgument, "no window"))?;
+        let inner = Rc::new(RefCell::new(HostInner {
+            session: HostSession::new(origin, config),
+            iframe: iframe.clone(),
+            listeners: Listeners::new(),
+            pending: HashMap::new(),
+            dom: Vec::new(),
+            observer: None,
+            timer: None,
+        }));
+        let weak = Rc::downgrade(&inner);
+        let on_message = EventListener::new(&window, "message", move |event| {
+            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
+                on_message(&weak, event);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        let on_load = EventListener::new(&iframe, "load", move |_| {
+            if let Some(inner) = weak.upgrade() {
+                let actions = inner.borrow_mut().session.frame_loaded(now());
+                run(&inner, actions);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        let observed = iframe.clone();
+        let on_mutation = Closure::<dyn FnMut()>::new(move || {
+            if observed.is_connected() {
+                return;
+            }
+            if let Some(inner) = weak.upgrade() {
+                let actions = inner.borrow_mut().session.frame_removed();
+                run(&inner, actions);
+            }
+        });
+        let observer = web_sys::MutationObserver::new(on_mutation.as_ref().unchecked_ref()).ok();
+        if let (Some(observer), Some(document)) = (&observer, iframe.owner_document()) {
+            let init = web_sys::MutationObserverInit::new();
+            init.set_child_list(true);
+            init.set_subtree(true);
+            let _ = observer.observe_with_options(&document, &init);
+        }
+        {
+            let mut i = inner.borrow_mut();
+            i.dom = vec![on_message, on_load];
+            i.observer = observer.map(|o| (o, on_mutation));
+        }
+        let actions = inner
+            .borrow_mut()
+            .session
+            .attached(cross_origin_loaded(&iframe), now());
+        run(&inner, actions);
+        Ok(DeskHost { inner })
+    }
+
+    fn command(&self, command: Result<Command, DeskError>, options: &JsValue) -> js_sys::Promise {
+        let command = match command {
+            Ok(c) => c,
+            Err(e) => return js_sys::Promise::reject(&e.into()),
+        };
+        let timeout = match millis(options, "timeout") {
+            Ok(t) => t,
+            Err(e) => return js_sys::Promise::reject(&e),
+        };
+        let signal = get(options, "signal")
+            .dyn_into::<web_sys::AbortSignal>()
+            .ok();
+        if signal.as_ref().is_some_and(|s| s.aborted()) {
+            return js_sys::Promise::reject(&js_error(
+                ErrorCode::Aborted,
+                "the command was aborted",
+            ));
+        }
+        let mut settle = None;
+        let promise = js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+        let Some((resolve, reject)) = settle else {
+            return promise;
+        };
+        let ticket = self.inner.borrow_mut().session.next_ticket();
+        let abort = signal.map(|signal| {
+            let weak = Rc::downgrade(&self.inner);
+            EventListener::once(&signal, "abort", move |_| {
+                if let Some(inner) = weak.upgrade() {
+                    let actions = inner.borrow_mut().session.abort(ticket);
+                    run(&inner, actions);
+                }
+            })
+        });
+        let actions = {
+            let mut i = self.inner.borrow_mut();
+            i.pending.insert(
+                ticket,
+                Pending {
+                    resolve,
+                    reject,
+                    _abort: abort,
+                },
+            );
+            i.session.command(ticket, command, timeout, now())
+        };
+        run(&self.inner, actions);
+        promise
+    }
+}
+
+fn status_command(status: &JsValue) -> Result<Command, DeskError> {
+    status
+        .as_string()
+        .and_then(|s| AgentStatus::parse(&s))
+        .map(Command::SetAgentStatus)
+        .ok_or_else(|| {
+            DeskError::new(
+                ErrorCode::InvalidArgument,
+                "status must be 'AVAILABLE', 'BUSY' or 'OFFLINE'",
+            )
+        })
+}
+
+#[wasm_bindgen]
+impl DeskHost {
+    /// Attach to an existing workstation iframe. `origin` defaults to the origin of
+    /// `iframe.src`; a `DeskError` (`INVALID_ORIGIN`) is thrown when there is none.
+    pub fn attach(
+        iframe: web_sys::HtmlIFrameElement,
+        #[wasm_bindgen(unchecked_param_type = "AttachOptions")] options: Option<js_sys::Object>,
+    ) -> Result<DeskHost, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let explicit = get(&options, "origin");
+        let origin = match explicit.as_string() {
+            Some(o) => Origin::parse(&o),
+            None if explicit.is_undefined() || explicit.is_null() => Origin::of_url(&iframe.src()),
+            None => return Err(js_error(ErrorCode::InvalidOrigin, "origin must be a string")),
+        }
+        .map_err(|e| {
+            js_error(
+                ErrorCode::InvalidOrigin,
+                &format!("cannot tell the workstation's origin: {e} (pass {{ origin }} or give the iframe an http(s) src)"),
+            )
+        })?;
+        DeskHost::start(iframe, origin, host_config(&options)?)
+    }
+
+    /// Listen to a workstation event (`unread_message_count`, `new_visitor_message`,
+    /// `agent_status_changed`, `thread_status_changed`) or to `ready`, `disconnected`, `error`,
+    /// `token_expiring`. The callback gets `(data, envelope)`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn on(&self, name: &str, callback: js_sys::Function) -> Result<Subscription, JsValue> {
+        let key = HostKey::parse(name).ok_or_else(|| {
+            js_error(
+                ErrorCode::InvalidArgument,
+                &format!("unknown event name '{name}'"),
+            )
+        })?;
+        let listeners = self.inner.borrow().listeners.clone();
+        Ok(Listeners::add(&listeners, key, callback))
+    }
+
+    /// Ask the workstation to set the agent's status: `'AVAILABLE'`, `'BUSY'` or `'OFFLINE'`.
+    #[wasm_bindgen(js_name = setAgentStatus, unchecked_return_type = "Promise<void>")]
+    pub fn set_agent_status(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AgentStatus")] status: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+    ) -> js_sys::Promise {
+        self.command(
+            status_command(&status),
+            &options.map(Into::into).unwrap_or(JsValue::UNDEFINED),
+        )
+    }
+
+    /// `setAgentStatus('AVAILABLE')`.
+    #[wasm_bindgen(js_name = setAvailable, unchecked_return_type = "Promise<void>")]
+    pub fn set_available(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+    ) -> js_sys::Promise {
+        let c = Ok(Command::SetAgentStatus(AgentStatus::Available));
+        self.command(c, &options.map(Into::into).unwrap_or(JsValue::UNDEFINED))
+    }
+
+    /// `setAgentStatus('BUSY')`.
+    #[wasm_bindgen(js_name = setBusy, unchecked_return_type = "Promise<void>")]
+    pub fn set_busy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+    ) -> js_sys::Promise {
+        let c = Ok(Command::SetAgentStatus(AgentStatus::Busy));
+        self.command(c, &options.map(Into::into).unwrap_or(JsValue::UNDEFINED))
+    }
+
+    /// `setAgentStatus('OFFLINE')`.
+    #[wasm_bindgen(js_name = setOffline, unchecked_return_type = "Promise<void>")]
+    pub fn set_offline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+    ) -> js_sys::Promise {
+        let c = Ok(Command::SetAgentStatus(AgentStatus::Offline));
+        self.command(c, &options.map(Into::into).unwrap_or(JsValue::UNDEFINED))
+    }
+
+    /// Ask the workstation to reload its thread list.
+    #[wasm_bindgen(js_name = refreshThreads, unchecked_return_type = "Promise<void>")]
+    pub fn refresh_threads(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+    ) -> js_sys::Promise {
+        self.command(
+            Ok(Command::RefreshThreads),
+            &options.map(Into::into).unwrap_or(JsValue::UNDEFINED),
+        )
+    }
+
+    /// Ask the workstation to mark one thread read. An empty uid rejects with `INVALID_ARGUMENT`.
+    #[wasm_bindgen(js_name = clearUnreadCount, unchecked_return_type = "Promise<void>")]
+    pub fn clear_unread_count(
+        &self,
+        #[wasm_bindgen(js_name = threadUid, unchecked_param_type = "string")] thread_uid: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+    ) -> js_sys::Promise {
+        let command = match thread_uid.as_string() {
+            Some(uid) => Command::clear_unread_count(&uid)
+                .map_err(|e| DeskError::new(ErrorCode::InvalidArgument, format!("threadUid: {e}"))),
+            None => Err(DeskError::new(
+                ErrorCode::InvalidArgument,
+                "threadUid must be a string",
+            )),
+        };
+        self.command(
+            command,
+            &options.map(Into::into).unwrap_or(JsValue::UNDEFINED),
+        )
+    }
+
+    /// Whether the workstation is connected now.
+    #[wasm_bindgen(getter)]
+    pub fn connected(&self) -> bool {
+        self.inner.borrow().session.connected()
+    }
+
+    /// The workstation origin this host trusts and posts to.
+    #[wasm_bindgen(getter)]
+    pub fn origin(&self) -> String {
+        self.inner.borrow().session.origin().as_str().to_owned()
+    }
+
+    /// The iframe this host talks to.
+    #[wasm_bindgen(getter)]
+    pub fn iframe(&self) -> web_sys::HtmlIFrameElement {
+        self.inner.borrow().iframe.clone()
+    }
+
+    /// The last `totalUnreadCount` the workstation reported (0 before any).
+    #[wasm_bindgen(getter, js_name = unreadCount)]
+    pub fn unread_count(&self) -> f64 {
+        self.inner.borrow().session.mirror().unread_count as f64
+    }
+
+    /// The last `unreadThreads` the workstation reported (empty before any).
+    #[wasm_bindgen(getter, js_name = unreadThreads, unchecked_return_type = "Thread[]")]
+    pub fn unread_threads(&self) -> JsValue {
+        match &self.inner.borrow().session.mirror().unread_threads {
+            Some(v) => v.0.clone(),
+            None => js_sys::Array::new().into(),
+        }
+    }
+
+    /// The last agent status the workstation reported (`undefined` before any).
+    #[wasm_bindgen(getter, js_name = agentStatus, unchecked_return_type = "AgentStatus | (string & {}) | undefined")]
+    pub fn agent_status(&self) -> Option<String> {
+        self.inner.borrow().session.mirror().agent_status.clone()
+    }
+
+    /// Stop: remove every listener, reject waiting commands with `DESTROYED`, deliver nothing
+    /// after. Idempotent.
+    pub fn destroy(&self) {
+        let actions = self.inner.borrow_mut().session.destroy();
+        run(&self.inner, actions);
+        let (dom, observer, timer) = {
+            let mut i = self.inner.borrow_mut();
+            i.listeners.borrow_mut().clear();
+            (
+                std::mem::take(&mut i.dom),
+                i.observer.take(),
+                i.timer.take(),
+            )
+        };
+        if let Some((observer, _)) = &observer {
+            observer.disconnect();
+        }
+        drop((dom, observer, timer));
+    }
+}
+
+impl Drop for DeskHost {
+    fn drop(&mut self) {
+        self.destroy();
+    }
+}
+
+fn notice_data(notice: &Notice) -> (HostKey, JsValue) {
+    match notice {
+        Notice::Ready { protocol } => (
+            HostKey::Ready,
+            object(&[("protocol", JsValue::from(*protocol))]).into(),
+        ),
+        Notice::Disconnected { reason } => (
+            HostKey::Disconnected,
+            object(&[("reason", JsValue::from_str(reason.as_str()))]).into(),
+        ),
+        Notice::Diagnostic(e) => (HostKey::Error, e.clone().into()),
+        Notice::TokenExpiring { expires_at } => (
+            HostKey::TokenExpiring,
+            object(&[
+                ("expiresAt", JsValue::from_f64(*expires_at as f64)),
+                (
+                    "msLeft",
+                    JsValue::from_f64(expires_at.saturating_sub(now()) as f64),
+                ),
+            ])
+            .into(),
+        ),
+    }
+}
+
+fn emit(inner: &Rc<RefCell<HostInner>>, key: HostKey, data: &JsValue, envelope: &JsValue) {
+    let listeners = inner.borrow().listeners.clone();
+    let callbacks = listeners.borrow().for_key(key);
+    call_each(&callbacks, data, envelope, |e| {
+        // An exception in the app's own listener must not stop delivery to the others; show
+        // it where the app's developer looks.
+        web_sys::console::error_2(&JsValue::from_str("deskbridge: a listener threw"), &e);
+    });
+}
+
+/// Carry out the session's actions in order, with no borrow held while app code runs; then
+/// re-arm the timer for the next deadline.
+pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
+    for action in actions {
+        match action {
+            Action::Post(message) => {
+                let i = inner.borrow();
+                if let Some(w) = i.iframe.content_window() {
+                    // Never '*': the browser delivers only if the frame shows this origin.
+                    let _ = w.post_message(&outgoing(&message), i.session.origin().as_str());
+                }
+            }
+            Action::Settle(ticket, result) => {
+                let pending = inner.borrow_mut().pending.remove(&ticket);
+                if let Some(p) = pending {
+                    let _ = match result {
+                        Ok(()) => p.resolve.call0(&JsValue::UNDEFINED),
+                        Err(e) => p.reject.call1(&JsValue::UNDEFINED, &e.into()),
+                    };
+                }
+            }
+            Action::Notify(notice) => {
+                let (key, data) = notice_data(&notice);
+                emit(inner, key, &data, &JsValue::UNDEFINED);
+            }
+        }
+    }
+    arm_timer(inner);
+}
+
+fn arm_timer(inner: &Rc<RefCell<HostInner>>) {
+    let mut i = inner.borrow_mut();
+    let next = if i.session.destroyed() {
+        None
+    } else {
+        i.session.next_deadline()
+    };
+    match (next, &i.timer) {
+        (None, _) => i.timer = None,
+        (Some(at), Some((armed, _))) if *armed == at => {}
+        (Some(at), _) => {
+            let weak: Weak<RefCell<HostInner>> = Rc::downgrade(inner);
+            let delay = at.saturating_sub(now()).min(i32::MAX as u64) as u32;
+            let timeout = Timeout::new(delay, move || {
+                if let Some(inner) = weak.upgrade() {
+                    let actions = {
+                        let mut i = inner.borrow_mut();
+                        i.timer = None;
+                        i.session.tick(now())
+                    };
+                    run(&inner, actions);
+                }
+            });
+            i.timer = Some((at, timeout));
+        }
+    }
+}
+
+fn on_message(weak: &Weak<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
+    let Some(inner) = weak.upgrade() else { return };
+    let from_frame = {
+        let i = inner.borrow();
+        match (event.source(), i.iframe.content_window()) {
+            (Some(source), Some(w)) => JsValue::from(source) == JsValue::from(w),
+            _ => false,
+        }
+    };
+    if !from_frame {
+        return;
+    }
+    let message = JsView(event.data());
+    let received = inner
+        .borrow_mut()
+        .session
+        .receive(&event.origin(), &message);
+    run(&inner, received.actions);
+    if let Some(ev) = received.event {
+        let data = js_sys::Reflect::get(&message.0, &JsValue::from_str("data"))
+            .unwrap_or(JsValue::UNDEFINED);
+        emit(&inner, HostKey::Event(ev.event_type()), &data, &message.0);
+    }
+}

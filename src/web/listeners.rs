@@ -1,0 +1,93 @@
+//! App callbacks by event name, and the `Subscription` handle that removes one.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+
+/// Callbacks registered with `on(name, cb)`, in registration order.
+#[derive(Debug)]
+pub(crate) struct Listeners<K> {
+    next_id: u32,
+    entries: Vec<(K, u32, js_sys::Function)>,
+}
+
+impl<K: Copy + PartialEq + 'static> Listeners<K> {
+    pub(crate) fn new() -> Rc<RefCell<Self>> {
+        Rc::new(RefCell::new(Listeners {
+            next_id: 0,
+            entries: Vec::new(),
+        }))
+    }
+
+    /// The callbacks for `key`, cloned so they can be called with no borrow held.
+    pub(crate) fn for_key(&self, key: K) -> Vec<js_sys::Function> {
+        self.entries
+            .iter()
+            .filter(|(k, _, _)| *k == key)
+            .map(|(_, _, f)| f.clone())
+            .collect()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Register `f` under `key`; the returned subscription's `off()` removes it.
+    pub(crate) fn add(this: &Rc<RefCell<Self>>, key: K, f: js_sys::Function) -> Subscription {
+        let id = {
+            let mut l = this.borrow_mut();
+            l.next_id = l.next_id.wrapping_add(1);
+            let id = l.next_id;
+            l.entries.push((key, id, f));
+            id
+        };
+        let weak: Weak<RefCell<Self>> = Rc::downgrade(this);
+        Subscription {
+            remove: RefCell::new(Some(Box::new(move || {
+                if let Some(l) = weak.upgrade() {
+                    l.borrow_mut().entries.retain(|(_, i, _)| *i != id);
+                }
+            }))),
+        }
+    }
+}
+
+/// What `on()` returns: call `off()` to stop receiving. Dropping it does not unsubscribe.
+#[wasm_bindgen]
+pub struct Subscription {
+    remove: RefCell<Option<Box<dyn FnOnce()>>>,
+}
+
+impl std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscription")
+            .field("active", &self.remove.borrow().is_some())
+            .finish()
+    }
+}
+
+#[wasm_bindgen]
+impl Subscription {
+    /// Stop calling this callback. Safe to call more than once, and after `destroy()`.
+    pub fn off(&self) {
+        let remove = self.remove.borrow_mut().take();
+        if let Some(remove) = remove {
+            remove();
+        }
+    }
+}
+
+/// Call each callback with `args`; an exception thrown by one does not stop the others and is
+/// handed to `on_throw`.
+pub(crate) fn call_each(
+    callbacks: &[js_sys::Function],
+    a: &JsValue,
+    b: &JsValue,
+    mut on_throw: impl FnMut(JsValue),
+) {
+    for f in callbacks {
+        if let Err(e) = f.call2(&JsValue::UNDEFINED, a, b) {
+            on_throw(e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! TypeScript declarations that wasm-bindgen cannot derive: string unions, the event maps and
+//! the typed `on()` overloads of `DeskHost` and `DeskFrame`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** The statuses a host may ask for. Events may report others (AWAY, REST, ...). */
+export type AgentStatus = 'AVAILABLE' | 'BUSY' | 'OFFLINE';
+
+/** Thread types the seeds name; servers may send others. */
+export type ThreadType = 'AGENT' | 'WORKGROUP' | 'ROBOT' | 'MEMBER' | 'GROUP';
+
+/** The visitor or colleague on the other end of a thread. Unknown fields are kept. */
+export interface ThreadUser {
+  uid?: string;
+  nickname?: string;
+  avatar?: string;
+  [key: string]: unknown;
+}
+
+/** A conversation as the workstation reports it. Only `uid` is required; unknown fields are kept. */
+export interface Thread {
+  uid: string;
+  topic?: string;
+  type?: ThreadType | (string & {});
+  user?: ThreadUser;
+  content?: string;
+  createdAt?: string | number;
+  [key: string]: unknown;
+}
+
+/** `data` of each workstation event, by event name. */
+export interface DeskEventDataMap {
+  unread_message_count: { totalUnreadCount: number; unreadThreads: Thread[] };
+  new_visitor_message: { thread: Thread };
+  agent_status_changed: { status: AgentStatus | (string & {}); agentInfo?: Record<string, unknown> };
+  thread_status_changed: { thread: Thread; action: string };
+}
+
+/** Names of the four workstation events. */
+export type DeskEventType = keyof DeskEventDataMap;
+
+/** A workstation envelope exactly as received. */
+export interface DeskEnvelope<K extends DeskEventType = DeskEventType> {
+  type: K;
+  data: DeskEventDataMap[K];
+  timestamp: number;
+  source: 'bytedesk-desktop';
+}
+
+/** Error codes of `DeskError`. */
+export type DeskErrorCode =
+  | 'INVALID_ARGUMENT' | 'INVALID_ORIGIN' | 'INVALID_URL' | 'INVALID_TOKEN' | 'INVALID_MESSAGE'
+  | 'DESTROYED' | 'TIMEOUT' | 'ABORTED' | 'DISCONNECTED' | 'NAVIGATED' | 'QUEUE_FULL'
+  | 'REJECTED' | 'UNHANDLED' | 'FETCH_FAILED' | 'RETRY_LATER';
+
+/** Every error deskbridge throws or rejects with: an `Error` named `DeskError` with a `code`. */
+export interface DeskError extends Error {
+  name: 'DeskError';
+  code: DeskErrorCode;
+}
+
+/** What `DeskHost.on` callbacks receive, by name: `(data, envelope)`. */
+export interface DeskHostEventMap {
+  unread_message_count: [DeskEventDataMap['unread_message_count'], DeskEnvelope<'unread_message_count'>];
+  new_visitor_message: [DeskEventDataMap['new_visitor_message'], DeskEnvelope<'new_visitor_message'>];
+  agent_status_changed: [DeskEventDataMap['agent_status_changed'], DeskEnvelope<'agent_status_changed'>];
+  thread_status_changed: [DeskEventDataMap['thread_status_changed'], DeskEnvelope<'thread_status_changed'>];
+  ready: [{ protocol: number }, undefined];
+  disconnected: [{ reason: 'reload' | 'unload' | 'removed' }, undefined];
+  error: [DeskError, undefined];
+  token_expiring: [{ expiresAt: number; msLeft: number }, undefined];
+}
+
+/** Names `DeskHost.on` accepts. */
+export type DeskHostEventName = keyof DeskHostEventMap;
+
+/** A host → workstation command as it travels. */
+export interface DeskCommandMessage {
+  type: string;
+  data?: Record<string, unknown>;
+  id?: number;
+}
+
+/** What `DeskFrame.on` handlers receive, by name. */
+export interface DeskFrameCommandMap {
+  update_agent_status: [{ status: AgentStatus }, DeskCommandMessage];
+  refresh_threads: [{}, DeskCommandMessage];
+  clear_unread_count: [{ threadUid: string }, DeskCommandMessage];
+  error: [DeskError, undefined];
+}
+
+/** Names `DeskFrame.on` accepts. */
+export type DeskFrameCommandName = keyof DeskFrameCommandMap;
+
+/** Options of `DeskHost.attach`. */
+export interface AttachOptions {
+  /** The workstation's origin; defaults to the origin of `iframe.src`. */
+  origin?: string;
+  /** How long to wait for a deskbridge workstation's handshake before treating it as a base-protocol one (ms, default 3000). */
+  handshakeTimeout?: number;
+  /** Default time a command may take (ms, default 15000). */
+  commandTimeout?: number;
+  /** Most commands queued while the frame loads (default 100). */
+  queueLimit?: number;
+  /** How long before the token's expiry `token_expiring` fires (ms, default 300000). */
+  tokenWarning?: number;
+}
+
+/** Options of each command. */
+export interface CommandOptions {
+  /** Time limit in ms, from the call to settlement. */
+  timeout?: number;
+  /** Aborting rejects the command with `ABORTED`; a queued command is then never sent. */
+  signal?: AbortSignal;
+}
+
+/** Options of `DeskFrame.connect`. */
+export interface DeskFrameOptions {
+  /** Parent origins this workstation trusts: exact origins, or opt-in `https://*.example.com` patterns. */
+  allowedOrigins: string[] | string;
+}
+
+export interface DeskHost {
+  /** Listen to a workstation event or a lifecycle event; `off()` the result to stop. */
+  on<K extends DeskHostEventName>(type: K, listener: (...args: DeskHostEventMap[K]) => void): Subscription;
+}
+
+export interface DeskFrame {
+  /** Handle a host command (a handler may return a Promise), or listen to `error`. */
+  on<K extends DeskFrameCommandName>(type: K, handler: (...args: DeskFrameCommandMap[K]) => unknown): Subscription;
+}
+"#;
