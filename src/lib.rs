@@ -18,4 +18,7 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub use web::{DeskFrame, DeskHost, Subscription};

@@ -206,8 +206,6 @@ pub enum Problem {
     NotCount,
     /// A status outside `AVAILABLE`, `BUSY`, `OFFLINE`.
     UnknownStatus,
-    /// The `source` marker is not `bytedesk-desktop`.
-    NotBytedesk,
 }
 
 impl fmt::Display for DecodeError {
@@ -220,7 +218,6 @@ impl fmt::Display for DecodeError {
             Problem::TooLong => write!(f, "{field} is too long"),
             Problem::NotCount => write!(f, "{field} must be a non-negative whole number"),
             Problem::UnknownStatus => write!(f, "{field} must be 'AVAILABLE', 'BUSY' or 'OFFLINE'"),
-            Problem::NotBytedesk => write!(f, "{field} is not '{SOURCE}'"),
         }
     }
 }
@@ -500,7 +497,8 @@ pub enum FrameMessage<V> {
 pub enum FromFrame<V> {
     /// A valid message.
     Message(FrameMessage<V>),
-    /// A well-formed envelope of a type this version does not know: not an error, nothing to do.
+    /// Not ours (no `bytedesk-desktop` marker, not an object) or a type this version does not
+    /// know: not an error, nothing to do.
     Unknown,
 }
 
@@ -509,12 +507,11 @@ pub const MAX_ERROR_LEN: usize = 1024;
 
 /// Decode a message a host received from its frame's window at the workstation's origin.
 pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> {
-    if !msg.is_object() {
-        return err("message", Problem::WrongType("an object"));
-    }
-    match msg.field("source").and_then(|s| s.string()) {
-        Some(s) if s == SOURCE => {}
-        _ => return err("source", Problem::NotBytedesk),
+    // Pages and their frames carry other postMessage traffic too (widgets, dev tools): only
+    // objects with our source marker are ours to judge.
+    let ours = msg.is_object() && msg.field("source").and_then(|s| s.string()).is_some_and(|s| s == SOURCE);
+    if !ours {
+        return Ok(FromFrame::Unknown);
     }
     let ty = required_string(msg.field("type"), "type")?;
     if let Some(t) = msg.field("timestamp") {
@@ -596,16 +593,34 @@ pub enum HostMessage {
 pub enum FromHost {
     /// A valid message.
     Message(HostMessage),
-    /// An object with a `type` this version does not know: not for us.
+    /// Not one of our message types (or not an object with a `type`): not for us.
     Unknown,
+}
+
+/// Whether `ty` is a host → workstation message type of the base protocol or the extension.
+fn is_host_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "update_agent_status"
+            | "update_agent_status_available"
+            | "update_agent_status_busy"
+            | "update_agent_status_offline"
+            | "refresh_threads"
+            | "clear_unread_count"
+            | HELLO
+    )
 }
 
 /// Decode a message a workstation received from its parent window at an allowed origin.
 pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
-    if !msg.is_object() {
-        return err("message", Problem::WrongType("an object"));
+    // Only objects whose `type` names one of our messages are ours to judge; other traffic
+    // from the parent (widgets, dev tools) is not an error.
+    let Some(ty) = msg.field("type").and_then(|t| t.string()) else {
+        return Ok(FromHost::Unknown);
+    };
+    if !is_host_type(&ty) {
+        return Ok(FromHost::Unknown);
     }
-    let ty = required_string(msg.field("type"), "type")?;
     let id = match msg.field("id") {
         None => None,
         Some(v) if matches!(v.kind(), Kind::Undefined | Kind::Null) => None,

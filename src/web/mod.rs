@@ -6,8 +6,12 @@
 
 mod envelope;
 mod error;
-mod frame;
-mod host;
+pub mod frame;
+pub mod host;
 mod jsview;
-mod listeners;
+pub mod listeners;
 mod types;
+
+pub use frame::DeskFrame;
+pub use host::DeskHost;
+pub use listeners::Subscription;

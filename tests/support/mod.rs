@@ -1,0 +1,119 @@
+//! Shared glue for the browser tests: the JS harness (tests/support/harness.js) and helpers
+//! that turn what it recorded into `serde_json::Value`s for assertions.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/tests/support/harness.js")]
+extern "C" {
+    /// A framed fixture page and what it sent.
+    pub type Harness;
+    #[wasm_bindgen(static_method_of = Harness, js_name = workstation)]
+    fn open_workstation(params: JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(static_method_of = Harness, js_name = open)]
+    fn open_page(page: &str, origin: &str, params: JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(method, js_name = emit)]
+    fn emit_js(this: &Harness, method: &str, args: JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(method, js_name = post)]
+    fn post_js(this: &Harness, message: JsValue);
+    #[wasm_bindgen(method, js_name = protocolMessages)]
+    fn protocol_js(this: &Harness, n: u32) -> js_sys::Promise;
+    #[wasm_bindgen(method, js_name = reportsOf)]
+    fn reports_js(this: &Harness, kind: &str) -> JsValue;
+    #[wasm_bindgen(method, js_name = waitFor)]
+    fn wait_for_js(this: &Harness, pred: &js_sys::Function, ms: u32) -> js_sys::Promise;
+    #[wasm_bindgen(method)]
+    pub fn close(this: &Harness);
+    #[wasm_bindgen(method, getter)]
+    pub fn iframe(this: &Harness) -> web_sys::HtmlIFrameElement;
+    #[wasm_bindgen(static_method_of = Harness, js_name = settle)]
+    fn settle_js(ms: u32) -> js_sys::Promise;
+}
+
+pub fn to_js(v: &Value) -> JsValue {
+    let s = serde_json::to_string(v).unwrap();
+    js_sys::JSON::parse(&s).unwrap()
+}
+
+pub fn from_js(v: &JsValue) -> Value {
+    if v.is_undefined() {
+        return Value::Null;
+    }
+    let s: String = js_sys::JSON::stringify(v).unwrap().into();
+    serde_json::from_str(&s).unwrap()
+}
+
+pub fn own_origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+pub fn js_now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Frame the workstation fixture; panics unless its DeskFrame connected.
+pub async fn workstation(params: Value) -> Harness {
+    let h = workstation_raw(params).await;
+    assert!(reports(&h, "connect-error").is_empty(), "DeskFrame.connect failed: {:?}", reports(&h, "connect-error"));
+    h
+}
+
+/// Frame the workstation fixture, whether or not its DeskFrame connected.
+pub async fn workstation_raw(params: Value) -> Harness {
+    JsFuture::from(Harness::open_workstation(to_js(&params))).await.unwrap().unchecked_into()
+}
+
+/// This page's origin with another port: same host, not the same origin.
+pub fn own_origin_other_port() -> String {
+    let location = web_sys::window().unwrap().location();
+    let port: u16 = location.port().unwrap().parse().unwrap_or(80);
+    let other = if port == 65535 { port - 1 } else { port + 1 };
+    format!("{}//{}:{}", location.protocol().unwrap(), location.hostname().unwrap(), other)
+}
+
+pub async fn open(page: &str, origin: &str, params: Value) -> Harness {
+    JsFuture::from(Harness::open_page(page, origin, to_js(&params))).await.unwrap().unchecked_into()
+}
+
+pub async fn emit(h: &Harness, method: &str, args: Value) -> Value {
+    from_js(&JsFuture::from(h.emit_js(method, to_js(&args))).await.unwrap())
+}
+
+pub fn post(h: &Harness, message: Value) {
+    h.post_js(to_js(&message));
+}
+
+/// The bytedesk-desktop envelopes received so far, waiting (up to 3 s) until there are `n`.
+pub async fn protocol(h: &Harness, n: u32) -> Vec<Value> {
+    let v = JsFuture::from(h.protocol_js(n)).await.unwrap();
+    from_js(&v).as_array().cloned().unwrap_or_default()
+}
+
+pub fn reports(h: &Harness, kind: &str) -> Vec<Value> {
+    from_js(&h.reports_js(kind)).as_array().cloned().unwrap_or_default()
+}
+
+pub fn report_kinds(h: &Harness, kind: &str) -> usize {
+    reports(h, kind).len()
+}
+
+/// Wait (up to 5 s) until `n` reports of `kind` arrived; panics with what did arrive otherwise.
+pub async fn wait_reports(h: &Harness, kind: &str, n: usize) -> Vec<Value> {
+    let end = js_now() + 5000.0;
+    loop {
+        let got = reports(h, kind);
+        if got.len() >= n {
+            return got;
+        }
+        if js_now() > end {
+            panic!("waited for {n} '{kind}' reports, got {got:?}");
+        }
+        settle(10).await;
+    }
+}
+
+pub async fn settle(ms: u32) {
+    let _ = JsFuture::from(Harness::settle_js(ms)).await;
+}
