@@ -4,9 +4,12 @@
 //! time) go in; decisions (post this to that origin, deliver this event, settle command N,
 //! report this diagnostic) come out. The browser layer only carries them.
 
+pub mod credentials;
 pub mod error;
 pub mod frame;
 pub mod host;
 pub mod origin;
+pub mod token;
+pub mod token_cache;
 pub mod view;
 pub mod wire;
