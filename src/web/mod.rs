@@ -10,6 +10,7 @@ pub mod frame;
 pub mod host;
 mod jsview;
 pub mod listeners;
+mod tokens;
 mod types;
 
 pub use frame::DeskFrame;
