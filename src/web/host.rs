@@ -7,6 +7,7 @@ use super::listeners::{call_each, Listeners, Subscription};
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{Action, HostConfig, HostSession, Millis, Notice, Ticket};
 use crate::core::origin::Origin;
+use crate::core::token::{desktop_url, login_url, LoginEntry};
 use crate::core::wire::{AgentStatus, Command, EventType};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
@@ -52,6 +53,35 @@ pub(crate) struct HostInner {
     dom: Vec<EventListener>,
     observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
     timer: Option<(Millis, Timeout)>,
+    login: Option<Login>,
+}
+
+/// How a host made with `DeskHost.create` builds its iframe's `src`, so `relogin` can rebuild it.
+struct Login {
+    base_url: String,
+    entry: Entry,
+}
+
+#[derive(Clone, Copy)]
+enum Entry {
+    Login(LoginEntry),
+    Desktop,
+}
+
+impl Login {
+    fn url(&self, token: Option<&str>) -> Result<String, DeskError> {
+        match (self.entry, token) {
+            (Entry::Login(entry), Some(token)) => login_url(&self.base_url, entry, token),
+            (Entry::Login(_), None) => Err(DeskError::new(ErrorCode::InvalidToken, "accessToken is required")),
+            (Entry::Desktop, token) => desktop_url(&self.base_url, token),
+        }
+    }
+}
+
+/// When the token expires, in ms since the epoch, if it is a JWT that says so.
+fn token_expiry(token: Option<&str>) -> Option<Millis> {
+    let claims = super::tokens::decode(token?).ok()?;
+    claims.expires_at.map(|s| s.saturating_mul(1000))
 }
 
 /// The embedding page's connection to one workstation iframe.
@@ -139,6 +169,7 @@ impl DeskHost {
             dom: Vec::new(),
             observer: None,
             timer: None,
+            login: None,
         }));
         let weak = Rc::downgrade(&inner);
         let on_message = EventListener::new(&window, "message", move |event| {
@@ -269,6 +300,81 @@ impl DeskHost {
             )
         })?;
         DeskHost::start(iframe, origin, host_config(&options)?)
+    }
+
+    /// Make the workstation iframe inside `container` and attach to it. The iframe's `src` is the
+    /// token login URL: `entry` `'agent'` (default) or `'admin'` opens
+    /// `{baseUrl}/agent|admin/auth/login?accessToken=…`, `'desktop'` the desktop entry. A host
+    /// made this way fires `token_expiring` before the token's `exp` and can `relogin()`.
+    pub fn create(
+        container: web_sys::Element,
+        #[wasm_bindgen(unchecked_param_type = "CreateOptions")] options: js_sys::Object,
+    ) -> Result<DeskHost, JsValue> {
+        let options: JsValue = options.into();
+        let string = |key: &str| get(&options, key).as_string();
+        let base_url = string("baseUrl")
+            .ok_or_else(|| js_error(ErrorCode::InvalidUrl, "baseUrl is required, such as https://desk.example.com"))?;
+        let entry = match string("entry").as_deref() {
+            None => Entry::Login(LoginEntry::Agent),
+            Some("desktop") => Entry::Desktop,
+            Some(name) => Entry::Login(LoginEntry::parse(name).ok_or_else(|| {
+                js_error(ErrorCode::InvalidArgument, "entry must be 'agent', 'admin' or 'desktop'")
+            })?),
+        };
+        let token = string("accessToken");
+        let login = Login { base_url, entry };
+        let src = login.url(token.as_deref())?;
+        let origin = Origin::of_url(&src).map_err(|e| js_error(ErrorCode::InvalidUrl, &format!("baseUrl: {e}")))?;
+        let document = container
+            .owner_document()
+            .ok_or_else(|| js_error(ErrorCode::InvalidArgument, "the container is not in a document"))?;
+        let iframe: web_sys::HtmlIFrameElement = document
+            .create_element("iframe")
+            .and_then(|e| e.dyn_into().map_err(JsValue::from))
+            .map_err(|_| js_error(ErrorCode::InvalidArgument, "cannot create an iframe"))?;
+        let dimension = |key: &str, default: &str| match get(&options, key) {
+            v if v.as_f64().is_some() => format!("{}px", v.as_f64().unwrap_or_default()),
+            v => v.as_string().unwrap_or_else(|| default.to_owned()),
+        };
+        let style = iframe.style();
+        let _ = style.set_property("width", &dimension("width", "100%"));
+        let _ = style.set_property("height", &dimension("height", "600px"));
+        let _ = style.set_property("border", "0");
+        iframe.set_title(&string("title").unwrap_or_else(|| "Agent workstation".to_owned()));
+        iframe.set_src(&src);
+        let host = DeskHost::start(iframe.clone(), origin, host_config(&options)?)?;
+        {
+            let mut i = host.inner.borrow_mut();
+            i.session.set_token_expiry(token_expiry(token.as_deref()));
+            i.login = Some(login);
+        }
+        arm_timer(&host.inner);
+        container
+            .append_child(&iframe)
+            .map_err(|_| js_error(ErrorCode::InvalidArgument, "cannot add the iframe to the container"))?;
+        Ok(host)
+    }
+
+    /// Reload the workstation signed in with `accessToken`, keeping this host and its
+    /// subscriptions (`disconnected` then `ready` follow). Only for hosts made by `create`.
+    pub fn relogin(&self, #[wasm_bindgen(js_name = accessToken)] access_token: &str) -> Result<(), JsValue> {
+        let (src, iframe) = {
+            let i = self.inner.borrow();
+            if i.session.destroyed() {
+                return Err(js_error(ErrorCode::Destroyed, "the host was destroyed"));
+            }
+            let login = i.login.as_ref().ok_or_else(|| {
+                js_error(ErrorCode::InvalidArgument, "relogin needs a host made by DeskHost.create")
+            })?;
+            (login.url(Some(access_token))?, i.iframe.clone())
+        };
+        if Origin::of_url(&src).ok().as_ref() != Some(self.inner.borrow().session.origin()) {
+            return Err(js_error(ErrorCode::InvalidUrl, "the login URL changed origin"));
+        }
+        self.inner.borrow_mut().session.set_token_expiry(token_expiry(Some(access_token)));
+        arm_timer(&self.inner);
+        iframe.set_src(&src);
+        Ok(())
     }
 
     /// Listen to a workstation event (`unread_message_count`, `new_visitor_message`,

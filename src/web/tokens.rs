@@ -160,7 +160,7 @@ pub fn desktop_url(
     Ok(core_token::desktop_url(base_url, access_token.as_deref())?)
 }
 
-fn decode(token: &str) -> Result<AccessTokenClaims, DeskError> {
+pub(crate) fn decode(token: &str) -> Result<AccessTokenClaims, DeskError> {
     core_token::decode_access_token_with(token, |text| JSON::parse(text).ok().map(JsView))
 }
 

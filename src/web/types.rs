@@ -108,6 +108,22 @@ export interface AttachOptions {
   tokenWarning?: number;
 }
 
+/** Options of `DeskHost.create`: where the workstation is and how to sign in, plus those of `attach`. */
+export interface CreateOptions extends Omit<AttachOptions, 'origin'> {
+  /** The Bytedesk server, such as `https://desk.example.com` (a path prefix is kept). */
+  baseUrl: string;
+  /** The agent's access token; required for the `agent` and `admin` entries. */
+  accessToken?: string;
+  /** Which application to open (default `agent`). */
+  entry?: 'agent' | 'admin' | 'desktop';
+  /** CSS width (default `100%`); a number means pixels. */
+  width?: string | number;
+  /** CSS height (default `600px`); a number means pixels. */
+  height?: string | number;
+  /** The iframe's accessible title (default `Agent workstation`). */
+  title?: string;
+}
+
 /** Options of each command. */
 export interface CommandOptions {
   /** Time limit in ms, from the call to settlement. */
