@@ -1,0 +1,143 @@
+# deskbridge developer and CI entry points. `make help` lists them.
+#
+# Every target that needs a tool depends on `setup`, which installs only what is missing (see
+# scripts/setup.sh) and takes about a second when everything is there.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# Phases share ports, target/ and pkg/: never run them side by side, even under `make -j`.
+.NOTPARALLEL:
+
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+# node_modules/.bin first: wasm-pack must find binaryen's wasm-opt there (its own download of
+# wasm-opt cannot work without internet access), and tsc comes from there too.
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+
+# WebDriver binaries for wasm-bindgen-test-runner: Debian's chromedriver and the cargo-installed
+# geckodriver. Passed explicitly, so wasm-pack never tries to download a driver. Each is set only
+# for its own run: the runner picks the first driver variable it finds (GECKODRIVER before
+# CHROMEDRIVER), so exporting both would run the "Chrome" tests in Firefox.
+CHROMEDRIVER ?= /usr/bin/chromedriver
+GECKODRIVER ?= $(CARGO_BIN)/geckodriver
+UNSET_DRIVERS := $(foreach d,GECKODRIVER CHROMEDRIVER MSEDGEDRIVER SAFARIDRIVER,-u $(d) -u $(d)_REMOTE)
+# wasm-bindgen-test-runner serves its test page cross-origin isolated (COOP same-origin, COEP
+# require-corp) unless this is set. A real host page is not isolated, and under COEP the browser
+# blocks iframes and no-cors fetches to the fixture origins, so the browser tests turn it off.
+export WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION := 1
+# `-- --lib --test '*'`: the library's and tests/'s test targets only. Doctests are native (`cargo test`);
+# cross-compiled to wasm they would only be skipped by the runner, after a slow build.
+export CHROMIUM_PATH ?= /usr/bin/chromium
+export FIREFOX_PATH ?= /usr/bin/firefox-esr
+
+# The fixture server's three origins (scripts/serve.mjs). Override to run beside another checkout,
+# e.g. `make test HOST_ADDR=127.0.0.1:9710 WORKSTATION_ADDR=localhost:9711 HOSTILE_ADDR=127.0.0.1:9712`.
+HOST_ADDR ?= 127.0.0.1:8710
+WORKSTATION_ADDR ?= localhost:8711
+HOSTILE_ADDR ?= 127.0.0.1:8712
+export SERVE_ARGS := --host $(HOST_ADDR) --workstation $(WORKSTATION_ADDR) --hostile $(HOSTILE_ADDR)
+export DESKBRIDGE_HOST_ORIGIN := http://$(HOST_ADDR)
+export DESKBRIDGE_WORKSTATION_ORIGIN := http://$(WORKSTATION_ADDR)
+export DESKBRIDGE_HOSTILE_ORIGIN := http://$(HOSTILE_ADDR)
+
+LOGS := target/test-logs
+# The file names `node --test DIR` picks up on Node 20.
+E2E_FILES = $(shell [ -d e2e ] && find e2e -type f \( -name '*.test.js' -o -name '*.test.mjs' -o -name '*.test.cjs' \
+	-o -name '*-test.js' -o -name '*-test.mjs' -o -name '*-test.cjs' -o -name '*_test.js' -o -name '*_test.mjs' \
+	-o -name '*_test.cjs' -o -name 'test-*.js' -o -name 'test-*.mjs' -o -name 'test-*.cjs' -o -name 'test.js' \
+	-o -name 'test.mjs' -o -name 'test.cjs' -o -path '*/test/*.js' -o -path '*/test/*.mjs' -o -path '*/test/*.cjs' \) \
+	-not -path '*/node_modules/*')
+
+.PHONY: help setup pkg test demo bench fmt lint \
+	test-native test-tooling test-chrome test-firefox test-e2e test-types \
+	_native _tooling _chrome _firefox _e2e _types
+
+help:
+	@echo "make setup     install whatever is missing (rust target, chromium, firefox, wasm-pack, ...)"
+	@echo "make pkg       build pkg/ (bundler target) and pkg/web/ (plain <script type=module>)"
+	@echo "make test      native tests, wasm tests in Chromium and Firefox, e2e/, tests/types/"
+	@echo "make demo      serve the demo pages: $(DESKBRIDGE_HOST_ORIGIN)/www/host.html"
+	@echo "make bench     node bench/run.mjs"
+	@echo "make fmt       cargo fmt --check"
+	@echo "make lint      cargo clippy, native and wasm32, warnings are errors"
+	@echo "single phases: make test-native test-tooling test-chrome test-firefox test-e2e test-types"
+
+setup:
+	@bash scripts/setup.sh
+
+# wasm-pack leaves other files in its --out-dir alone, so pkg/web survives the next bundler
+# build; pkg/ is still cleared first so that nothing stale (old snippets) is left behind.
+pkg: setup
+	rm -rf pkg
+	wasm-pack build --release --target bundler --out-dir pkg
+	wasm-pack build --release --target web --out-dir pkg/web
+	@ls -l pkg/deskbridge.js pkg/deskbridge_bg.wasm pkg/deskbridge.d.ts pkg/web/deskbridge.js pkg/web/deskbridge_bg.wasm
+
+test: setup pkg
+	@rm -rf $(LOGS) && mkdir -p $(LOGS)
+	@$(MAKE) --no-print-directory _native _tooling
+	@bash scripts/with-server.sh $(MAKE) --no-print-directory _chrome _firefox _e2e
+	@$(MAKE) --no-print-directory _types
+	@bash scripts/test-summary.sh $(LOGS)
+
+test-native: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _native
+test-tooling: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _tooling
+test-chrome: setup ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _chrome
+test-firefox: setup ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _firefox
+test-e2e: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _e2e
+test-types: setup pkg ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _types
+
+_native:
+	@echo "==> native tests and doctests: cargo test"
+	cargo test 2>&1 | tee $(LOGS)/native.log
+
+_tooling:
+	@echo "==> fixture server tests: node --test scripts/serve.test.mjs"
+	node --test scripts/serve.test.mjs 2>&1 | tee $(LOGS)/tooling.log
+
+_chrome:
+	@echo "==> wasm-bindgen tests in Chromium: wasm-pack test --headless --chrome"
+	env $(UNSET_DRIVERS) CHROMEDRIVER="$(CHROMEDRIVER)" \
+	  wasm-pack test --headless --chrome --chromedriver "$(CHROMEDRIVER)" -- --lib --test '*' 2>&1 | tee $(LOGS)/chrome.log
+	@! grep 'Running headless tests in' $(LOGS)/chrome.log | grep -v 'in Chrome' || { echo "ran outside Chrome" >&2; exit 1; }
+
+_firefox:
+	@echo "==> wasm-bindgen tests in Firefox: wasm-pack test --headless --firefox"
+	env $(UNSET_DRIVERS) GECKODRIVER="$(GECKODRIVER)" \
+	  wasm-pack test --headless --firefox --geckodriver "$(GECKODRIVER)" -- --lib --test '*' 2>&1 | tee $(LOGS)/firefox.log
+	@! grep 'Running headless tests in' $(LOGS)/firefox.log | grep -v 'in Firefox' || { echo "ran outside Firefox" >&2; exit 1; }
+
+_e2e:
+ifneq ($(strip $(E2E_FILES)),)
+	@echo "==> end-to-end tests: node --test e2e/"
+	node --test e2e/ 2>&1 | tee $(LOGS)/e2e.log
+else
+	@echo "==> end-to-end tests: no test files in e2e/, skipped"
+endif
+
+_types:
+	@if [ -d tests/types ]; then \
+	  echo "==> TypeScript type tests: tsc -p tests/types"; \
+	  npx --no-install tsc -p tests/types; \
+	  echo "ok (tsc $$(tsc --version | awk '{print $$2}'))" > $(LOGS)/types.log; \
+	  echo "type tests: ok"; \
+	else \
+	  echo "==> TypeScript type tests: no tests/types/, skipped"; \
+	fi
+
+demo: setup pkg
+	@[ -f www/host.html ] || echo "note: www/host.html is not written yet; serving what www/ has"
+	@echo "host page:        $(DESKBRIDGE_HOST_ORIGIN)/www/host.html"
+	@echo "workstation page: $(DESKBRIDGE_WORKSTATION_ORIGIN)/www/workstation.html"
+	@echo "smoke page:       $(DESKBRIDGE_HOST_ORIGIN)/www/smoke.html"
+	@node scripts/serve.mjs $(SERVE_ARGS)
+
+bench: setup pkg
+	@if [ -f bench/run.mjs ]; then node bench/run.mjs; else echo "bench: no bench/run.mjs yet"; fi
+
+fmt:
+	cargo fmt --all -- --check
+
+lint: setup
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
