@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Property tests: whatever another window sends, and whatever order things happen in, the
 //! decoders, the origin parsers and both sessions answer without panicking (a panic would kill
 //! the wasm instance for good), and no command ever settles twice or is lost.

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The workstation's session inside the iframe: where it posts before and after it knows its
 //! parent, what it keeps while it has nowhere to post, and which messages from the parent it
 //! trusts, refuses or ignores.

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The origin policy: what `Origin::parse` accepts and how it normalises it, what it refuses,
 //! how `https://*.example.com` patterns match, and how an allowlist reports its errors.
 

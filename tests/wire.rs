@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The wire decoders: what each side accepts from the other, what it refuses, and which field
 //! a refusal names.
 

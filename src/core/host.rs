@@ -204,6 +204,10 @@ pub struct HostSession<V> {
     in_flight: BTreeMap<Ticket, Millis>,
     mirror: Mirror<V>,
     token_expiry: Option<(Millis, bool)>,
+    /// No `load` has fired since the session started or the last document said goodbye: the
+    /// next `load` belongs to the document now showing, which may already have connected
+    /// (a workstation says `bytedesk_ready` as its script runs, before its `load`).
+    awaiting_load: bool,
     destroyed: bool,
 }
 
@@ -224,6 +228,7 @@ impl<V: View + Clone> HostSession<V> {
                 agent_status: None,
             },
             token_expiry: None,
+            awaiting_load: true,
             destroyed: false,
         }
     }
@@ -294,6 +299,10 @@ impl<V: View + Clone> HostSession<V> {
         if self.destroyed {
             return Vec::new();
         }
+        if std::mem::replace(&mut self.awaiting_load, false) && self.connected() {
+            // The load of the document that already connected: not a reload.
+            return vec![Action::Post(Outgoing::Hello)];
+        }
         let mut actions = self.disconnect(DisconnectReason::Reload);
         actions.extend(self.start_handshake(now));
         actions
@@ -306,6 +315,7 @@ impl<V: View + Clone> HostSession<V> {
         }
         let actions = self.disconnect(DisconnectReason::Removed);
         self.link = Link::Unloaded;
+        self.awaiting_load = true;
         actions
     }
 
@@ -548,6 +558,7 @@ impl<V: View + Clone> HostSession<V> {
             }
             FrameMessage::Bye => {
                 out.actions = self.disconnect(DisconnectReason::Unload);
+                self.awaiting_load = true;
             }
             FrameMessage::Event(event) => {
                 if !self.connected() {
@@ -581,6 +592,7 @@ impl<V: View + Clone> HostSession<V> {
         }
         self.destroyed = true;
         self.link = Link::Unloaded;
+        self.token_expiry = None;
         let queued = self.queue.drain(..).map(|q| q.ticket);
         let tickets: Vec<Ticket> = queued
             .chain(std::mem::take(&mut self.in_flight).into_keys())

@@ -293,16 +293,16 @@ fn on_message(weak: &Weak<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
         Inbound::Ignore => {}
         Inbound::Refuse(e) => report(&inner, invalid(&e).into()),
         Inbound::Hello { origin } => {
-            let mut i = inner.borrow_mut();
-            let _ = i.post(
-                &envelope(READY, &ready_data()).into(),
-                std::slice::from_ref(&origin),
-            );
-            for message in i.session.take_pending() {
-                let _ = i.post(&message, std::slice::from_ref(&origin));
-            }
+            let ready = envelope(READY, &ready_data()).into();
+            let _ = inner.borrow().post(&ready, std::slice::from_ref(&origin));
+            flush_pending(&inner, &origin);
         }
         Inbound::Command { command, reply } => {
+            let parent = inner.borrow().session.parent().cloned();
+            if let Some(parent) = parent {
+                // Events that waited for the parent's origin go first, in order.
+                flush_pending(&inner, &parent);
+            }
             let listeners = inner.borrow().listeners.clone();
             let callbacks = listeners
                 .borrow()
@@ -356,6 +356,14 @@ fn on_message(weak: &Weak<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
                 }
             });
         }
+    }
+}
+
+/// Post the events that waited for a target, now that the parent's origin is known.
+fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) {
+    let mut i = inner.borrow_mut();
+    for message in i.session.take_pending() {
+        let _ = i.post(&message, std::slice::from_ref(origin));
     }
 }
 
