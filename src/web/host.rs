@@ -72,7 +72,10 @@ impl Login {
     fn url(&self, token: Option<&str>) -> Result<String, DeskError> {
         match (self.entry, token) {
             (Entry::Login(entry), Some(token)) => login_url(&self.base_url, entry, token),
-            (Entry::Login(_), None) => Err(DeskError::new(ErrorCode::InvalidToken, "accessToken is required")),
+            (Entry::Login(_), None) => Err(DeskError::new(
+                ErrorCode::InvalidToken,
+                "accessToken is required",
+            )),
             (Entry::Desktop, token) => desktop_url(&self.base_url, token),
         }
     }
@@ -312,22 +315,33 @@ impl DeskHost {
     ) -> Result<DeskHost, JsValue> {
         let options: JsValue = options.into();
         let string = |key: &str| get(&options, key).as_string();
-        let base_url = string("baseUrl")
-            .ok_or_else(|| js_error(ErrorCode::InvalidUrl, "baseUrl is required, such as https://desk.example.com"))?;
+        let base_url = string("baseUrl").ok_or_else(|| {
+            js_error(
+                ErrorCode::InvalidUrl,
+                "baseUrl is required, such as https://desk.example.com",
+            )
+        })?;
         let entry = match string("entry").as_deref() {
             None => Entry::Login(LoginEntry::Agent),
             Some("desktop") => Entry::Desktop,
             Some(name) => Entry::Login(LoginEntry::parse(name).ok_or_else(|| {
-                js_error(ErrorCode::InvalidArgument, "entry must be 'agent', 'admin' or 'desktop'")
+                js_error(
+                    ErrorCode::InvalidArgument,
+                    "entry must be 'agent', 'admin' or 'desktop'",
+                )
             })?),
         };
         let token = string("accessToken");
         let login = Login { base_url, entry };
         let src = login.url(token.as_deref())?;
-        let origin = Origin::of_url(&src).map_err(|e| js_error(ErrorCode::InvalidUrl, &format!("baseUrl: {e}")))?;
-        let document = container
-            .owner_document()
-            .ok_or_else(|| js_error(ErrorCode::InvalidArgument, "the container is not in a document"))?;
+        let origin = Origin::of_url(&src)
+            .map_err(|e| js_error(ErrorCode::InvalidUrl, &format!("baseUrl: {e}")))?;
+        let document = container.owner_document().ok_or_else(|| {
+            js_error(
+                ErrorCode::InvalidArgument,
+                "the container is not in a document",
+            )
+        })?;
         let iframe: web_sys::HtmlIFrameElement = document
             .create_element("iframe")
             .and_then(|e| e.dyn_into().map_err(JsValue::from))
@@ -349,29 +363,44 @@ impl DeskHost {
             i.login = Some(login);
         }
         arm_timer(&host.inner);
-        container
-            .append_child(&iframe)
-            .map_err(|_| js_error(ErrorCode::InvalidArgument, "cannot add the iframe to the container"))?;
+        container.append_child(&iframe).map_err(|_| {
+            js_error(
+                ErrorCode::InvalidArgument,
+                "cannot add the iframe to the container",
+            )
+        })?;
         Ok(host)
     }
 
     /// Reload the workstation signed in with `accessToken`, keeping this host and its
     /// subscriptions (`disconnected` then `ready` follow). Only for hosts made by `create`.
-    pub fn relogin(&self, #[wasm_bindgen(js_name = accessToken)] access_token: &str) -> Result<(), JsValue> {
+    pub fn relogin(
+        &self,
+        #[wasm_bindgen(js_name = accessToken)] access_token: &str,
+    ) -> Result<(), JsValue> {
         let (src, iframe) = {
             let i = self.inner.borrow();
             if i.session.destroyed() {
                 return Err(js_error(ErrorCode::Destroyed, "the host was destroyed"));
             }
             let login = i.login.as_ref().ok_or_else(|| {
-                js_error(ErrorCode::InvalidArgument, "relogin needs a host made by DeskHost.create")
+                js_error(
+                    ErrorCode::InvalidArgument,
+                    "relogin needs a host made by DeskHost.create",
+                )
             })?;
             (login.url(Some(access_token))?, i.iframe.clone())
         };
         if Origin::of_url(&src).ok().as_ref() != Some(self.inner.borrow().session.origin()) {
-            return Err(js_error(ErrorCode::InvalidUrl, "the login URL changed origin"));
+            return Err(js_error(
+                ErrorCode::InvalidUrl,
+                "the login URL changed origin",
+            ));
         }
-        self.inner.borrow_mut().session.set_token_expiry(token_expiry(Some(access_token)));
+        self.inner
+            .borrow_mut()
+            .session
+            .set_token_expiry(token_expiry(Some(access_token)));
         arm_timer(&self.inner);
         iframe.set_src(&src);
         Ok(())

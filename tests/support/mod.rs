@@ -56,13 +56,20 @@ pub fn js_now() -> f64 {
 /// Frame the workstation fixture; panics unless its DeskFrame connected.
 pub async fn workstation(params: Value) -> Harness {
     let h = workstation_raw(params).await;
-    assert!(reports(&h, "connect-error").is_empty(), "DeskFrame.connect failed: {:?}", reports(&h, "connect-error"));
+    assert!(
+        reports(&h, "connect-error").is_empty(),
+        "DeskFrame.connect failed: {:?}",
+        reports(&h, "connect-error")
+    );
     h
 }
 
 /// Frame the workstation fixture, whether or not its DeskFrame connected.
 pub async fn workstation_raw(params: Value) -> Harness {
-    JsFuture::from(Harness::open_workstation(to_js(&params))).await.unwrap().unchecked_into()
+    JsFuture::from(Harness::open_workstation(to_js(&params)))
+        .await
+        .unwrap()
+        .unchecked_into()
 }
 
 /// This page's origin with another port: same host, not the same origin.
@@ -70,15 +77,27 @@ pub fn own_origin_other_port() -> String {
     let location = web_sys::window().unwrap().location();
     let port: u16 = location.port().unwrap().parse().unwrap_or(80);
     let other = if port == 65535 { port - 1 } else { port + 1 };
-    format!("{}//{}:{}", location.protocol().unwrap(), location.hostname().unwrap(), other)
+    format!(
+        "{}//{}:{}",
+        location.protocol().unwrap(),
+        location.hostname().unwrap(),
+        other
+    )
 }
 
 pub async fn open(page: &str, origin: &str, params: Value) -> Harness {
-    JsFuture::from(Harness::open_page(page, origin, to_js(&params))).await.unwrap().unchecked_into()
+    JsFuture::from(Harness::open_page(page, origin, to_js(&params)))
+        .await
+        .unwrap()
+        .unchecked_into()
 }
 
 pub async fn emit(h: &Harness, method: &str, args: Value) -> Value {
-    from_js(&JsFuture::from(h.emit_js(method, to_js(&args))).await.unwrap())
+    from_js(
+        &JsFuture::from(h.emit_js(method, to_js(&args)))
+            .await
+            .unwrap(),
+    )
 }
 
 pub fn post(h: &Harness, message: Value) {
@@ -92,7 +111,10 @@ pub async fn protocol(h: &Harness, n: u32) -> Vec<Value> {
 }
 
 pub fn reports(h: &Harness, kind: &str) -> Vec<Value> {
-    from_js(&h.reports_js(kind)).as_array().cloned().unwrap_or_default()
+    from_js(&h.reports_js(kind))
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 pub fn report_kinds(h: &Harness, kind: &str) -> usize {
