@@ -268,6 +268,11 @@ impl DeskHost {
     }
 }
 
+/// An optional options object as a plain JS value (`undefined` when absent).
+fn or_undefined(options: Option<js_sys::Object>) -> JsValue {
+    options.map(Into::into).unwrap_or(JsValue::UNDEFINED)
+}
+
 fn status_command(status: &JsValue) -> Result<Command, DeskError> {
     status
         .as_string()
@@ -428,10 +433,7 @@ impl DeskHost {
         #[wasm_bindgen(unchecked_param_type = "AgentStatus")] status: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
     ) -> js_sys::Promise {
-        self.command(
-            status_command(&status),
-            &options.map(Into::into).unwrap_or(JsValue::UNDEFINED),
-        )
+        self.command(status_command(&status), &or_undefined(options))
     }
 
     /// `setAgentStatus('AVAILABLE')`.
@@ -441,7 +443,7 @@ impl DeskHost {
         #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
     ) -> js_sys::Promise {
         let c = Ok(Command::SetAgentStatus(AgentStatus::Available));
-        self.command(c, &options.map(Into::into).unwrap_or(JsValue::UNDEFINED))
+        self.command(c, &or_undefined(options))
     }
 
     /// `setAgentStatus('BUSY')`.
@@ -451,7 +453,7 @@ impl DeskHost {
         #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
     ) -> js_sys::Promise {
         let c = Ok(Command::SetAgentStatus(AgentStatus::Busy));
-        self.command(c, &options.map(Into::into).unwrap_or(JsValue::UNDEFINED))
+        self.command(c, &or_undefined(options))
     }
 
     /// `setAgentStatus('OFFLINE')`.
@@ -461,7 +463,7 @@ impl DeskHost {
         #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
     ) -> js_sys::Promise {
         let c = Ok(Command::SetAgentStatus(AgentStatus::Offline));
-        self.command(c, &options.map(Into::into).unwrap_or(JsValue::UNDEFINED))
+        self.command(c, &or_undefined(options))
     }
 
     /// Ask the workstation to reload its thread list.
@@ -470,10 +472,7 @@ impl DeskHost {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
     ) -> js_sys::Promise {
-        self.command(
-            Ok(Command::RefreshThreads),
-            &options.map(Into::into).unwrap_or(JsValue::UNDEFINED),
-        )
+        self.command(Ok(Command::RefreshThreads), &or_undefined(options))
     }
 
     /// Ask the workstation to mark one thread read. An empty uid rejects with `INVALID_ARGUMENT`.
@@ -491,10 +490,7 @@ impl DeskHost {
                 "threadUid must be a string",
             )),
         };
-        self.command(
-            command,
-            &options.map(Into::into).unwrap_or(JsValue::UNDEFINED),
-        )
+        self.command(command, &or_undefined(options))
     }
 
     /// Whether the workstation is connected now.
