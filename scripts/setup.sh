@@ -58,6 +58,10 @@ done
 
 # --- Debian packages ----------------------------------------------------------------------------
 missing_apt=()
+# A C compiler and linker: rustc links with `cc`, and the cargo installs below build C code.
+if ! command -v cc >/dev/null 2>&1; then
+  missing_apt+=(build-essential)
+fi
 for pkg in "${APT_PACKAGES[@]}"; do
   if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ]; then
     say "$pkg" "present ($(dpkg-query -W -f='${Version}' "$pkg"))"
