@@ -25,8 +25,6 @@ UNSET_DRIVERS := $(foreach d,GECKODRIVER CHROMEDRIVER MSEDGEDRIVER SAFARIDRIVER,
 # require-corp) unless this is set. A real host page is not isolated, and under COEP the browser
 # blocks iframes and no-cors fetches to the fixture origins, so the browser tests turn it off.
 export WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION := 1
-# `-- --lib --test '*'`: the library's and tests/'s test targets only. Doctests are native (`cargo test`);
-# cross-compiled to wasm they would only be skipped by the runner, after a slow build.
 export CHROMIUM_PATH ?= /usr/bin/chromium
 export FIREFOX_PATH ?= /usr/bin/firefox-esr
 
@@ -82,8 +80,8 @@ test: setup pkg
 
 test-native: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _native
 test-tooling: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _tooling
-test-chrome: setup ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _chrome
-test-firefox: setup ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _firefox
+test-chrome: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _chrome
+test-firefox: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _firefox
 test-e2e: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _e2e
 test-types: setup pkg ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _types
 
@@ -95,6 +93,9 @@ _tooling:
 	@echo "==> fixture server tests: node --test scripts/serve.test.mjs"
 	node --test scripts/serve.test.mjs 2>&1 | tee $(LOGS)/tooling.log
 
+# `-- --lib --test '*'`: the library's and tests/'s test targets only. Doctests are native
+# (`cargo test`); cross-compiled to wasm they would only be skipped by the runner, after a slow
+# build. The fixture pages the browser tests frame load pkg/web, hence `pkg` before them.
 _chrome:
 	@echo "==> wasm-bindgen tests in Chromium: wasm-pack test --headless --chrome"
 	env $(UNSET_DRIVERS) CHROMEDRIVER="$(CHROMEDRIVER)" \
