@@ -3,7 +3,7 @@
 use super::envelope::{command_data, envelope, object, ready_data};
 use super::error::js_error;
 use super::jsview::JsView;
-use super::listeners::{call_each, Listeners, Subscription};
+use super::listeners::{call_each, on_window_message, Listeners, Subscription};
 use crate::core::error::ErrorCode;
 use crate::core::frame::{FrameSession, Inbound, ReplyTo};
 use crate::core::host::invalid;
@@ -79,12 +79,7 @@ impl std::fmt::Debug for DeskFrame {
 
 fn allowed_origins(options: &JsValue) -> Result<Vec<String>, JsValue> {
     let bad = |m: &str| js_error(ErrorCode::InvalidOrigin, m);
-    let list = if options.is_object() {
-        js_sys::Reflect::get(options, &JsValue::from_str("allowedOrigins"))
-            .unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    };
+    let list = super::host::get(options, "allowedOrigins");
     if let Some(one) = list.as_string() {
         return Ok(vec![one]);
     }
@@ -135,12 +130,7 @@ impl DeskFrame {
             listeners: Listeners::new(),
             dom: Vec::new(),
         }));
-        let weak = Rc::downgrade(&inner);
-        let on_message = EventListener::new(&window, "message", move |event| {
-            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                on_message(&weak, event);
-            }
-        });
+        let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
         let on_pagehide = EventListener::new(&window, "pagehide", move |_| {
             if let Some(inner) = weak.upgrade() {

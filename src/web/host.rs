@@ -3,7 +3,7 @@
 use super::envelope::{object, outgoing};
 use super::error::js_error;
 use super::jsview::JsView;
-use super::listeners::{call_each, Listeners, Subscription};
+use super::listeners::{call_each, on_window_message, Listeners, Subscription};
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{Action, HostConfig, HostSession, Millis, Notice, Ticket};
 use crate::core::origin::Origin;
@@ -109,7 +109,7 @@ fn now() -> Millis {
     js_sys::Date::now().max(0.0) as Millis
 }
 
-fn get(options: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(options: &JsValue, key: &str) -> JsValue {
     if options.is_object() {
         js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     } else {
@@ -174,12 +174,7 @@ impl DeskHost {
             timer: None,
             login: None,
         }));
-        let weak = Rc::downgrade(&inner);
-        let on_message = EventListener::new(&window, "message", move |event| {
-            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                on_message(&weak, event);
-            }
-        });
+        let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
         let on_load = EventListener::new(&iframe, "load", move |_| {
             if let Some(inner) = weak.upgrade() {
@@ -271,6 +266,13 @@ impl DeskHost {
 /// An optional options object as a plain JS value (`undefined` when absent).
 fn or_undefined(options: Option<js_sys::Object>) -> JsValue {
     options.map(Into::into).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl DeskHost {
+    /// The shorthand status commands: `setAgentStatus` with a status known to be valid.
+    fn status(&self, status: AgentStatus, options: Option<js_sys::Object>) -> js_sys::Promise {
+        self.command(Ok(Command::SetAgentStatus(status)), &or_undefined(options))
+    }
 }
 
 fn status_command(status: &JsValue) -> Result<Command, DeskError> {
@@ -442,8 +444,7 @@ impl DeskHost {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
     ) -> js_sys::Promise {
-        let c = Ok(Command::SetAgentStatus(AgentStatus::Available));
-        self.command(c, &or_undefined(options))
+        self.status(AgentStatus::Available, options)
     }
 
     /// `setAgentStatus('BUSY')`.
@@ -452,8 +453,7 @@ impl DeskHost {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
     ) -> js_sys::Promise {
-        let c = Ok(Command::SetAgentStatus(AgentStatus::Busy));
-        self.command(c, &or_undefined(options))
+        self.status(AgentStatus::Busy, options)
     }
 
     /// `setAgentStatus('OFFLINE')`.
@@ -462,8 +462,7 @@ impl DeskHost {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
     ) -> js_sys::Promise {
-        let c = Ok(Command::SetAgentStatus(AgentStatus::Offline));
-        self.command(c, &or_undefined(options))
+        self.status(AgentStatus::Offline, options)
     }
 
     /// Ask the workstation to reload its thread list.

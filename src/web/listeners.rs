@@ -91,3 +91,20 @@ pub(crate) fn call_each(
         }
     }
 }
+
+/// Listen to `message` events on `window` for as long as the returned listener lives, handing
+/// each to `handle` with a weak reference to the side's state (a weak one, so the listener never
+/// keeps a host or frame alive).
+pub(crate) fn on_window_message<T: 'static>(
+    window: &web_sys::Window,
+    state: &Rc<RefCell<T>>,
+    handle: fn(&Weak<RefCell<T>>, &web_sys::MessageEvent),
+) -> gloo_events::EventListener {
+    use wasm_bindgen::JsCast;
+    let weak = Rc::downgrade(state);
+    gloo_events::EventListener::new(window, "message", move |event| {
+        if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
+            handle(&weak, event);
+        }
+    })
+}
