@@ -5,14 +5,15 @@
 
 mod common;
 
-use common::{frame_messages, host_messages, Ledger, DESK};
-use deskbridge::core::frame::{FrameSession, Inbound, PENDING_LIMIT};
-use deskbridge::core::host::{Action, HostConfig, HostSession, Millis, Outgoing, Ticket};
-use deskbridge::core::origin::{Allowlist, HttpUrl, Origin, OriginPattern};
-use deskbridge::core::wire::{
-    decode_event_data, decode_from_frame, decode_from_host, AgentStatus, Command, EventType,
-    FrameMessage, FromFrame, MAX_SAFE_INTEGER, MAX_THREADS, SOURCE,
+use common::oracles::{
+    decode_everything, parse_everything, read_token_response, read_token_text, CheckedFrame, KEYS,
+    PARENTS, WORDS,
 };
+use common::{frame_messages, host_messages, Ledger, DESK};
+use deskbridge::core::frame::PENDING_LIMIT;
+use deskbridge::core::host::{Action, HostConfig, HostSession, Millis, Outgoing, Ticket};
+use deskbridge::core::origin::Allowlist;
+use deskbridge::core::wire::{AgentStatus, Command, MAX_SAFE_INTEGER, MAX_THREADS};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Map, Value};
@@ -27,65 +28,6 @@ fn config(cases: u32) -> ProptestConfig {
 }
 
 // Strategies for JSON values.
-
-const KEYS: &[&str] = &[
-    "type",
-    "data",
-    "source",
-    "timestamp",
-    "id",
-    "ok",
-    "error",
-    "code",
-    "protocol",
-    "ack",
-    "totalUnreadCount",
-    "unreadThreads",
-    "thread",
-    "uid",
-    "topic",
-    "user",
-    "nickname",
-    "avatar",
-    "content",
-    "createdAt",
-    "status",
-    "agentInfo",
-    "action",
-    "threadUid",
-    "__proto__",
-    "constructor",
-];
-
-const WORDS: &[&str] = &[
-    "",
-    SOURCE,
-    "unread_message_count",
-    "new_visitor_message",
-    "agent_status_changed",
-    "thread_status_changed",
-    "bytedesk_ready",
-    "bytedesk_hello",
-    "bytedesk_bye",
-    "command_result",
-    "update_agent_status",
-    "update_agent_status_available",
-    "update_agent_status_busy",
-    "update_agent_status_offline",
-    "refresh_threads",
-    "clear_unread_count",
-    "AVAILABLE",
-    "BUSY",
-    "OFFLINE",
-    "AWAY",
-    "UNHANDLED",
-    "null",
-    "5",
-    "-1",
-    "NaN",
-    "😀",
-    "é",
-];
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -266,27 +208,6 @@ fn message() -> impl Strategy<Value = Value> {
     ]
 }
 
-/// Run every decoder on `v` and check what they say is consistent.
-fn decode_everything(v: &Value) {
-    let from_frame = decode_from_frame(&v);
-    if let Err(e) = &from_frame {
-        assert!(!e.field.is_empty());
-        assert!(!e.to_string().is_empty());
-    }
-    if let Ok(FromFrame::Message(FrameMessage::Event(event))) = &from_frame {
-        let again = decode_event_data(event.event_type(), v.get("data"));
-        assert_eq!(again.as_ref(), Ok(event), "the envelope and its data agree");
-    }
-    if let Err(e) = decode_from_host(&v) {
-        assert!(!e.field.is_empty());
-        assert!(!e.to_string().is_empty());
-    }
-    for ty in EventType::ALL {
-        let _ = decode_event_data(ty, Some(v));
-        let _ = decode_event_data(ty, v.get("data"));
-    }
-}
-
 proptest! {
     #![proptest_config(config(512))]
 
@@ -376,27 +297,6 @@ fn url_like() -> impl Strategy<Value = String> {
         .prop_map(|(s, sep, u, h, p, r)| format!("{s}{sep}{u}{h}{p}{r}"))
 }
 
-/// Parse `s` every way; when it is an origin, its canonical form must be a fixed point.
-fn parse_everything(s: &str) {
-    let _ = OriginPattern::parse(s);
-    let _ = Allowlist::parse(&[s]);
-    if let Ok(url) = HttpUrl::parse(s) {
-        let _ = url.path_prefix();
-        assert_eq!(Origin::parse(url.origin.as_str()).as_ref(), Ok(&url.origin));
-    }
-    if let Ok(o) = Origin::parse(s) {
-        assert_eq!(Origin::parse(o.as_str()).as_ref(), Ok(&o), "{s:?}");
-        assert_eq!(Origin::of_url(s).as_ref(), Ok(&o));
-        assert_eq!(
-            OriginPattern::parse(o.as_str()),
-            Ok(OriginPattern::Exact(o.clone()))
-        );
-        let list = Allowlist::parse(&[s]).unwrap();
-        assert_eq!(list.allows_str(o.as_str()), Some(o.clone()));
-        let _ = (o.host(), o.port(), o.is_https());
-    }
-}
-
 proptest! {
     #![proptest_config(config(512))]
 
@@ -408,6 +308,40 @@ proptest! {
     #[test]
     fn origin_parsers_never_panic_on_url_like_strings(s in url_like()) {
         parse_everything(&s);
+    }
+}
+
+// Token readers: the same oracle as the `tokens` fuzz target.
+
+/// A JWT whose payload is `payload`, its `sub` (when given) the JSON text of `sub`.
+fn jwt_of(mut payload: Value, sub: Option<Value>, signature: &str) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    if let (Some(map), Some(sub)) = (payload.as_object_mut(), sub) {
+        map.insert("sub".into(), sub.to_string().into());
+    }
+    format!(
+        "{}.{}.{}",
+        b64.encode(br#"{"alg":"HS384"}"#),
+        b64.encode(payload.to_string()),
+        b64.encode(signature)
+    )
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn token_readers_never_panic_nor_echo_a_token(
+        text in any::<String>(),
+        payload in json_value(),
+        sub in prop::option::of(json_value()),
+        signature in "[a-zA-Z0-9]{0,40}",
+        response in json_value(),
+    ) {
+        read_token_text(&text);
+        read_token_text(&jwt_of(payload, sub, &signature));
+        read_token_response(&response);
     }
 }
 
@@ -577,15 +511,6 @@ enum FrameInput {
     Destroy,
 }
 
-const PARENTS: &[&str] = &[
-    "https://crm.example.com",
-    "https://a.b.example.com",
-    "http://portal.example.org:8080",
-    "https://evil.com",
-    "null",
-    "https://example.com",
-];
-
 fn host_traffic() -> impl Strategy<Value = Value> {
     prop_oneof![
         3 => message(),
@@ -623,61 +548,18 @@ proptest! {
         burst in 0usize..(PENDING_LIMIT + 20),
     ) {
         let allowlist = Allowlist::parse(&entries).unwrap();
-        let mut s: FrameSession<usize> =
-            FrameSession::new(allowlist.clone(), ancestor.map(|i| PARENTS[i]));
-        let mut next = 0usize;
-        let mut seen = BTreeSet::new();
-        let mut emit = |s: &mut FrameSession<usize>, seen: &mut BTreeSet<usize>| {
-            let (targets, now) = s.emit(next);
-            for t in &targets {
-                assert!(allowlist.allows(t), "posting to {t}, which is not allowed");
-            }
-            assert_eq!(now.is_some(), !targets.is_empty());
-            if let Some(e) = now {
-                assert!(seen.insert(e), "event {e} handed out twice");
-            }
-            next += 1;
-        };
+        let mut frame = CheckedFrame::new(allowlist, ancestor.map(|i| PARENTS[i]));
         for _ in 0..burst {
-            emit(&mut s, &mut seen);
+            frame.emit();
         }
         for input in &inputs {
             match input {
-                FrameInput::Emit => emit(&mut s, &mut seen),
+                FrameInput::Emit => frame.emit(),
                 FrameInput::Receive(from, from_parent, msg) => {
-                    let origin = PARENTS[*from];
-                    let inbound = s.receive(origin, *from_parent, &msg);
-                    let trusted = *from_parent && allowlist.allows_str(origin).is_some();
-                    match inbound {
-                        Inbound::Ignore => {}
-                        Inbound::Refuse(_) => prop_assert!(trusted),
-                        Inbound::Hello { origin: o } => {
-                            prop_assert!(trusted);
-                            prop_assert_eq!(o.as_str(), origin);
-                        }
-                        Inbound::Command { reply, .. } => {
-                            prop_assert!(trusted);
-                            if let Some(r) = reply {
-                                prop_assert_eq!(r.origin.as_str(), origin);
-                            }
-                        }
-                    }
+                    frame.receive(PARENTS[*from], *from_parent, msg)
                 }
-                FrameInput::TakePending => {
-                    let pending = s.take_pending();
-                    prop_assert!(pending.len() <= PENDING_LIMIT);
-                    prop_assert!(pending.windows(2).all(|w| w[0] < w[1]), "out of order");
-                    for e in pending {
-                        prop_assert!(seen.insert(e), "event {} handed out twice", e);
-                    }
-                }
-                FrameInput::Destroy => s.destroy(),
-            }
-            if let Some(p) = s.parent() {
-                prop_assert!(allowlist.allows(p));
-            }
-            if s.destroyed() {
-                prop_assert!(s.targets().is_empty());
+                FrameInput::TakePending => frame.take_pending(),
+                FrameInput::Destroy => frame.destroy(),
             }
         }
     }

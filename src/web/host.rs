@@ -236,6 +236,13 @@ impl DeskHost {
         let Some((resolve, reject)) = settle else {
             return promise;
         };
+        if !self.inner.borrow().iframe.is_connected() {
+            // Removed in this same task: the MutationObserver has not told the session yet, and
+            // a command posted now would go nowhere. Tell it first, so the command waits in the
+            // queue for the iframe to come back.
+            let actions = self.inner.borrow_mut().session.frame_removed();
+            run(&self.inner, actions);
+        }
         let ticket = self.inner.borrow_mut().session.next_ticket();
         let abort = signal.map(|signal| {
             let weak = Rc::downgrade(&self.inner);

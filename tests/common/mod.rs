@@ -2,6 +2,8 @@
 //! by a hand-advanced clock, and a ledger that fails a test the moment a ticket settles twice.
 #![allow(dead_code)]
 
+pub mod oracles;
+
 use deskbridge::core::error::{DeskError, ErrorCode};
 use deskbridge::core::host::{
     Action, HostConfig, HostSession, Millis, Notice, Outgoing, Received, Ticket,
