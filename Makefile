@@ -46,7 +46,7 @@ E2E_FILES = $(shell [ -d e2e ] && find e2e -type f \( -name '*.test.js' -o -name
 	-o -name 'test.mjs' -o -name 'test.cjs' -o -path '*/test/*.js' -o -path '*/test/*.mjs' -o -path '*/test/*.cjs' \) \
 	-not -path '*/node_modules/*')
 
-.PHONY: help setup pkg test demo bench fmt lint \
+.PHONY: help setup pkg test demo bench fmt lint fuzz \
 	test-native test-tooling test-chrome test-firefox test-e2e test-types \
 	_native _tooling _chrome _firefox _e2e _types
 
@@ -58,6 +58,7 @@ help:
 	@echo "make bench     node bench/run.mjs"
 	@echo "make fmt       cargo fmt --check"
 	@echo "make lint      cargo clippy, native and wasm32, warnings are errors"
+	@echo "make fuzz      cargo-fuzz (nightly) on the decoders and sessions, FUZZ_RUNS inputs per target"
 	@echo "single phases: make test-native test-tooling test-chrome test-firefox test-e2e test-types"
 
 setup:
@@ -135,6 +136,12 @@ demo: setup pkg
 
 bench: setup pkg
 	@if [ -f bench/run.mjs ]; then node bench/run.mjs; else echo "bench: no bench/run.mjs yet"; fi
+
+# Not part of `make test`: needs the nightly toolchain. FUZZ_RUNS=N (default 1000000) inputs per
+# target; `scripts/fuzz.sh wire` runs one target.
+fuzz:
+	@bash scripts/setup.sh fuzz
+	@bash scripts/fuzz.sh
 
 fmt:
 	cargo fmt --all -- --check

@@ -8,12 +8,15 @@
 #   wasm-pack                cargo install, WASM_PACK_VERSION below
 #   wasm-bindgen-cli         cargo install, the wasm-bindgen version in Cargo.lock (they must match)
 #   geckodriver              cargo install, GECKODRIVER_VERSION below
+#   cargo-fuzz               cargo install, CARGO_FUZZ_VERSION below, only with `setup.sh fuzz`
+#                            (make fuzz; it also needs the nightly toolchain, make test does not)
 #   node_modules             npm ci from package-lock.json (wasm-opt from binaryen, playwright-core,
 #                            typescript, benchmark peers)
 set -euo pipefail
 
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
+CARGO_FUZZ_VERSION=0.13.2
 APT_PACKAGES=(chromium chromium-driver firefox-esr)
 RUST_TARGET=wasm32-unknown-unknown
 RUST_COMPONENTS=(rustfmt clippy)
@@ -113,6 +116,17 @@ cargo_tool() {
   fi
   say "$crate" "installed ($version)"
 }
+
+# --- fuzzing tools, for `make fuzz` only -----------------------------------------------------------
+if [ "${1:-}" = fuzz ]; then
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    echo "setup: make fuzz needs Rust's nightly toolchain (cargo-fuzz builds with -Zsanitizer)" >&2
+    exit 1
+  fi
+  say "nightly" "present ($(rustup run nightly rustc --version | awk '{ print $2 }'))"
+  cargo_tool cargo-fuzz cargo-fuzz "$CARGO_FUZZ_VERSION" yes
+  exit 0
+fi
 
 wasm_bindgen_version=$(awk '
   $0 == "[[package]]" { in_pkg = 0 }
