@@ -90,6 +90,13 @@ fn commands_received(h: &Harness) -> Vec<Value> {
         .collect()
 }
 
+/// Command options `{ signal }` of `ctl`.
+fn with_signal(ctl: &AbortCtl) -> Option<js_sys::Object> {
+    let opts = js_sys::Object::new();
+    js_sys::Reflect::set(&opts, &"signal".into(), &ctl.signal()).unwrap();
+    Some(opts)
+}
+
 fn code(outcome: &Value) -> &str {
     outcome["code"].as_str().unwrap_or("(none)")
 }
@@ -156,6 +163,31 @@ async fn events_arrive_typed_in_order_and_update_the_mirrored_state() {
 }
 
 #[wasm_bindgen_test]
+async fn a_host_attached_after_the_workstation_loaded_gets_its_current_state() {
+    let h = open(DESK, WORKSTATION, json!({ "allow": [own_origin()] })).await;
+    emit(&h, "emitUnreadCount", json!([4, [thread("t1")]])).await;
+    emit(&h, "emitAgentStatus", json!(["BUSY"])).await;
+    emit(&h, "emitNewVisitor", json!([thread("t2")])).await;
+    emit(&h, "emitUnreadCount", json!([2, [thread("t1")]])).await;
+    assert_eq!(
+        protocol(&h, 5).await.len(),
+        5,
+        "ready and four events went by"
+    );
+
+    let (host, rec) = attach(&h, json!({}));
+    wait_until("the state", 5000.0, || recorded(&rec, None).len() >= 3).await;
+    settle(200).await;
+    // The current unread count and status again; a past new visitor is not news any more.
+    assert_eq!(
+        names(&rec),
+        ["ready", "unread_message_count", "agent_status_changed"]
+    );
+    assert_eq!(host.unread_count(), 2.0);
+    assert_eq!(host.agent_status().as_deref(), Some("BUSY"));
+}
+
+#[wasm_bindgen_test]
 async fn a_subscription_stops_delivery_when_turned_off() {
     let (h, host, _) = connected(json!({}), json!({})).await;
     let mine = Recorder::new();
@@ -177,8 +209,7 @@ async fn unknown_event_names_are_refused_when_subscribing() {
     let (_h, host, _) = connected(json!({}), json!({})).await;
     let err = host
         .on("unread_count", Recorder::new().callback("x"))
-        .err()
-        .expect("an unknown event name is an error");
+        .expect_err("an unknown event name is an error");
     assert_eq!(
         from_js(&js_sys::Reflect::get(&err, &"code".into()).unwrap()),
         "INVALID_ARGUMENT"
@@ -467,10 +498,7 @@ async fn an_aborted_command_rejects_and_is_never_sent() {
     let (host, _) = attach(&h, json!({}));
     h.insert();
     let ctl = abort_controller();
-    let aborted = host.set_busy(options(json!({})).map(|o| {
-        js_sys::Reflect::set(&o, &"signal".into(), &ctl.signal()).unwrap();
-        o
-    }));
+    let aborted = host.set_busy(with_signal(&ctl));
     let kept = host.refresh_threads(None);
     ctl.abort();
     let o = outcome(&aborted).await;
@@ -647,7 +675,7 @@ fn attach_needs_an_http_origin() {
         document.create_element("iframe").unwrap().unchecked_into()
     };
     let error_code = |r: Result<DeskHost, wasm_bindgen::JsValue>| {
-        let e = r.err().expect("refused");
+        let e = r.expect_err("refused");
         assert_eq!(
             from_js(&js_sys::Reflect::get(&e, &"name".into()).unwrap()),
             "DeskError"
