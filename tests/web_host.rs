@@ -703,3 +703,43 @@ fn attach_needs_an_http_origin() {
     .expect("a canonicalisable origin");
     assert_eq!(ok.origin(), "http://localhost:8711");
 }
+
+#[wasm_bindgen_test]
+async fn listeners_may_call_back_into_the_host_and_one_that_throws_stops_no_other() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::prelude::Closure;
+
+    let (h, host, rec) = connected(json!({}), json!({})).await;
+    let host = Rc::new(host);
+    let issued = Rc::new(RefCell::new(Vec::new()));
+    let (inner, out) = (host.clone(), issued.clone());
+    let reenter = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |data| {
+        // Inside a callback: read the mirror and issue a command on the same host.
+        let total = from_js(&data)["totalUnreadCount"].clone();
+        assert_eq!(total.as_f64(), Some(inner.unread_count()));
+        out.borrow_mut()
+            .push(inner.clear_unread_count("t1".into(), None));
+    });
+    let thrower = js_sys::Function::new_no_args("throw new Error('a bug in the app')");
+    host.on("unread_message_count", thrower).unwrap();
+    host.on(
+        "unread_message_count",
+        reenter.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+    )
+    .unwrap();
+    emit(&h, "emitUnreadCount", json!([1, [thread("t1")]])).await;
+    wait_until("the listener's command", 5000.0, || {
+        issued.borrow().len() == 1
+    })
+    .await;
+    let p = issued.borrow()[0].clone();
+    assert_eq!(outcome(&p).await, json!({ "ok": true }));
+    assert_eq!(
+        reports(&h, "command")[0]["data"],
+        json!({ "threadUid": "t1" })
+    );
+    // The listener after the thrower ran (it issued the command), and so did the one before.
+    assert_eq!(recorded(&rec, Some("unread_message_count")).len(), 1);
+    drop(reenter);
+}
