@@ -743,3 +743,32 @@ async fn listeners_may_call_back_into_the_host_and_one_that_throws_stops_no_othe
     assert_eq!(recorded(&rec, Some("unread_message_count")).len(), 1);
     drop(reenter);
 }
+
+#[wasm_bindgen_test]
+async fn a_malformed_event_from_the_workstation_is_reported_and_the_next_one_works() {
+    let (h, host, rec) = connected(json!({}), json!({})).await;
+    let malformed = [
+        json!({ "type": "unread_message_count", "data": { "totalUnreadCount": "many" } }),
+        json!({ "type": "unread_message_count", "data": { "totalUnreadCount": -1 } }),
+        json!({ "type": "new_visitor_message", "data": { "thread": { "topic": "no uid" } } }),
+        json!({ "type": "agent_status_changed", "data": { "status": 7 } }),
+        json!({ "type": "thread_status_changed", "data": "closed" }),
+    ];
+    for m in &malformed {
+        let mut m = m.clone();
+        m["source"] = json!("bytedesk-desktop");
+        m["timestamp"] = json!(1_752_724_832_000u64);
+        post(&h, json!({ "fixture": "post", "message": m }));
+    }
+    wait_reports(&h, "posted", malformed.len()).await;
+    emit(&h, "emitUnreadCount", json!([6])).await;
+    wait_until("the good event", 5000.0, || host.unread_count() == 6.0).await;
+    settle(100).await;
+    let errors = recorded(&rec, Some("error"));
+    assert_eq!(errors.len(), malformed.len(), "{errors:?}");
+    for e in &errors {
+        assert_eq!(e["data"]["code"], "INVALID_MESSAGE", "{e}");
+    }
+    assert_eq!(recorded(&rec, Some("unread_message_count")).len(), 1);
+    assert!(host.agent_status().is_none());
+}
