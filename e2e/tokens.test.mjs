@@ -517,10 +517,17 @@ test('relogin() reloads the same iframe with the new token; subscriptions, comma
   assert.equal(warning.data.expiresAt, exp * 1000);
   assert.ok(warning.at >= exp * 1000 - 4000 - 50 && warning.at < exp * 1000, `fired ${exp * 1000 - warning.at} ms before exp`);
 
+  // Signing in again with the token just warned about (a back end that keeps handing out the
+  // same token) reloads once and warns no more: no reload loop.
+  await page.evaluate((token) => host.relogin(token), second);
+  await until(page, () => logins.length === 3 && named('ready').length === 3);
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => named('token_expiring').length), 1);
+
   // A token that is not a JWT still logs in, exactly as written; it has no expiry to warn of.
   await page.evaluate((token) => host.relogin(token), opaque);
-  await until(page, () => logins.length === 3 && named('ready').length === 3);
-  assert.equal(await page.evaluate(() => logins[2].accessToken), opaque);
+  await until(page, () => logins.length === 4 && named('ready').length === 4);
+  assert.equal(await page.evaluate(() => logins[3].accessToken), opaque);
 
   // Refusals: empty token, after destroy, and on an attached host. None repeats a token.
   const refusals = await page.evaluate(([token]) => {

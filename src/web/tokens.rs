@@ -39,6 +39,37 @@ export interface AccessTokenClaims {
   expiresAt: number | null;
 }
 
+/**
+ * `data` of a `DeskHost` `token_expiring` event. Unlike the claims, times here are in
+ * milliseconds, like `Date.now()`.
+ */
+export interface TokenExpiring {
+  /** When the token expires (its `exp`), in ms since the epoch. */
+  expiresAt: number;
+  /** Milliseconds from the event to `expiresAt` (about `tokenWarning`). */
+  msLeft: number;
+}
+
+/** The `FETCH_FAILED` error of the response parsers and of `TokenCache.get()`. */
+export interface DeskFetchError extends DeskError {
+  code: 'FETCH_FAILED';
+  /** The service's own error code when it refused: Feishu's `code` (as text), Easemob's `error`. */
+  vendorCode?: string;
+  /** The service's explanation (Feishu's `msg`, Easemob's `error_description`), shortened. */
+  vendorMessage?: string;
+  /** What the `TokenCache` fetch function threw, when that was not a `DeskError`. */
+  cause?: unknown;
+}
+
+/** `TokenCache.get()` while the cache waits after a failed fetch. */
+export interface DeskRetryLaterError extends DeskError {
+  code: 'RETRY_LATER';
+  /** When the next fetch may start, in ms since the epoch on the cache's clock. */
+  retryAt: number;
+  /** The failure it waits after. */
+  cause?: DeskError;
+}
+
 /** A token request, ready for `fetch(request.url, request)`. */
 export interface TokenRequestInit {
   url: string;
