@@ -759,6 +759,36 @@ fn clearing_the_token_expiry_cancels_the_warning() {
 }
 
 #[test]
+fn a_new_token_is_warned_about_unless_it_expires_no_later_than_the_one_warned_about() {
+    let mut h = Host::new();
+    let first = h.now + 60_000;
+    h.session.set_token_expiry(Some(first));
+    assert_eq!(
+        h.advance(1),
+        [Action::Notify(Notice::TokenExpiring { expires_at: first })]
+    );
+    // Signing in again with the same token (or an older one): no second warning, no loop.
+    h.session.set_token_expiry(Some(first));
+    h.session.set_token_expiry(Some(first - 1_000));
+    assert_eq!(h.session.next_deadline(), None);
+    assert_eq!(h.advance(1), []);
+    // A token that lasts longer is warned about in its turn.
+    let second = h.now + 10 * 60_000;
+    h.session.set_token_expiry(Some(second));
+    assert_eq!(h.session.next_deadline(), Some(second - WARNING));
+    assert_eq!(
+        h.advance(5 * 60_000),
+        [Action::Notify(Notice::TokenExpiring { expires_at: second })]
+    );
+    // Before any warning, a replacement is always watched, even one that expires sooner.
+    let mut h = Host::new();
+    h.session.set_token_expiry(Some(h.now + 20 * 60_000));
+    let sooner = h.now + 10 * 60_000;
+    h.session.set_token_expiry(Some(sooner));
+    assert_eq!(h.session.next_deadline(), Some(sooner - WARNING));
+}
+
+#[test]
 fn next_deadline_is_the_earliest_of_commands_handshake_and_token() {
     let mut h = Host::new();
     h.connect_v2();

@@ -435,8 +435,17 @@ impl<V: View + Clone> HostSession<V> {
 
     /// Tell the session when the access token expires (ms since the epoch), or that there is
     /// none; `token_expiring` fires once, [`HostConfig::token_warning`] before.
+    ///
+    /// A new token that expires no later than the one already warned about is not warned about
+    /// again: an app that answers `token_expiring` by signing in with whatever its back end
+    /// returns would otherwise reload the workstation in a loop while that back end keeps
+    /// handing out the same token.
     pub fn set_token_expiry(&mut self, expires_at: Option<Millis>) {
-        self.token_expiry = expires_at.map(|at| (at, false));
+        let warned = match (self.token_expiry, expires_at) {
+            (Some((old, true)), Some(new)) => new <= old,
+            _ => false,
+        };
+        self.token_expiry = expires_at.map(|at| (at, warned));
     }
 
     /// The earliest time at which [`tick`](Self::tick) has something to do.
