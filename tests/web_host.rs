@@ -772,3 +772,19 @@ async fn a_malformed_event_from_the_workstation_is_reported_and_the_next_one_wor
     assert_eq!(recorded(&rec, Some("unread_message_count")).len(), 1);
     assert!(host.agent_status().is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_host_keeps_working_after_its_handle_is_freed_until_destroyed() {
+    let (h, host, rec) = connected(json!({}), json!({})).await;
+    // What the garbage collector does to a host no variable refers to any more.
+    drop(host);
+    emit(&h, "emitUnreadCount", json!([8])).await;
+    wait_until("the event", 5000.0, || {
+        !recorded(&rec, Some("unread_message_count")).is_empty()
+    })
+    .await;
+    assert_eq!(
+        recorded(&rec, Some("unread_message_count"))[0]["data"]["totalUnreadCount"],
+        8
+    );
+}

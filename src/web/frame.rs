@@ -13,7 +13,7 @@ use crate::core::wire::{
 };
 use gloo_events::EventListener;
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -69,6 +69,9 @@ impl FrameInner {
 /// frame?.emitUnreadCount(3, threads);
 /// frame?.on('update_agent_status', ({ status }) => setStatus(status));
 /// ```
+///
+/// A frame works until `destroy()` or until the page goes away, also when no variable refers to
+/// it any more. `free()` (or `using`) only releases this JS handle.
 #[wasm_bindgen]
 pub struct DeskFrame {
     inner: Rc<RefCell<FrameInner>>,
@@ -278,8 +281,8 @@ fn report(inner: &Rc<RefCell<FrameInner>>, error: JsValue) {
     call_each(&callbacks, &error, &JsValue::UNDEFINED, |_| {});
 }
 
-fn on_message(weak: &Weak<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
-    let Some(inner) = weak.upgrade() else { return };
+fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
+    let inner = inner.clone();
     let from_parent = {
         let i = inner.borrow();
         event

@@ -94,6 +94,9 @@ fn token_expiry(token: Option<&str>) -> Option<Millis> {
 /// host.on('unread_message_count', ({ totalUnreadCount }) => setBadge(totalUnreadCount));
 /// await host.setBusy();
 /// ```
+///
+/// A host works until `destroy()`, like a DOM event listener: also when no variable refers to
+/// it any more. `free()` (or `using`) only releases this JS handle.
 #[wasm_bindgen]
 pub struct DeskHost {
     inner: Rc<RefCell<HostInner>>,
@@ -566,12 +569,6 @@ impl DeskHost {
     }
 }
 
-impl Drop for DeskHost {
-    fn drop(&mut self) {
-        self.destroy();
-    }
-}
-
 fn notice_data(notice: &Notice) -> (HostKey, JsValue) {
     match notice {
         Notice::Ready { protocol } => (
@@ -665,8 +662,8 @@ fn arm_timer(inner: &Rc<RefCell<HostInner>>) {
     }
 }
 
-fn on_message(weak: &Weak<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
-    let Some(inner) = weak.upgrade() else { return };
+fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
+    let inner = inner.clone();
     let from_frame = {
         let i = inner.borrow();
         match (event.source(), i.iframe.content_window()) {
