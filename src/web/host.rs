@@ -94,6 +94,9 @@ fn token_expiry(token: Option<&str>) -> Option<Millis> {
 /// host.on('unread_message_count', ({ totalUnreadCount }) => setBadge(totalUnreadCount));
 /// await host.setBusy();
 /// ```
+///
+/// A host works until `destroy()`, like a DOM event listener: also when no variable refers to
+/// it any more. `free()` (or `using`) only releases this JS handle.
 #[wasm_bindgen]
 pub struct DeskHost {
     inner: Rc<RefCell<HostInner>>,
@@ -301,7 +304,9 @@ impl DeskHost {
     /// `iframe.src`; a `DeskError` (`INVALID_ORIGIN`) is thrown when there is none.
     pub fn attach(
         iframe: web_sys::HtmlIFrameElement,
-        #[wasm_bindgen(unchecked_param_type = "AttachOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "AttachOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> Result<DeskHost, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let explicit = get(&options, "origin");
@@ -440,7 +445,9 @@ impl DeskHost {
     pub fn set_agent_status(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AgentStatus")] status: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.command(status_command(&status), &or_undefined(options))
     }
@@ -449,7 +456,9 @@ impl DeskHost {
     #[wasm_bindgen(js_name = setAvailable, unchecked_return_type = "Promise<void>")]
     pub fn set_available(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.status(AgentStatus::Available, options)
     }
@@ -458,7 +467,9 @@ impl DeskHost {
     #[wasm_bindgen(js_name = setBusy, unchecked_return_type = "Promise<void>")]
     pub fn set_busy(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.status(AgentStatus::Busy, options)
     }
@@ -467,7 +478,9 @@ impl DeskHost {
     #[wasm_bindgen(js_name = setOffline, unchecked_return_type = "Promise<void>")]
     pub fn set_offline(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.status(AgentStatus::Offline, options)
     }
@@ -476,7 +489,9 @@ impl DeskHost {
     #[wasm_bindgen(js_name = refreshThreads, unchecked_return_type = "Promise<void>")]
     pub fn refresh_threads(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.command(Ok(Command::RefreshThreads), &or_undefined(options))
     }
@@ -486,7 +501,9 @@ impl DeskHost {
     pub fn clear_unread_count(
         &self,
         #[wasm_bindgen(js_name = threadUid, unchecked_param_type = "string")] thread_uid: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         let command = match thread_uid.as_string() {
             Some(uid) => Command::clear_unread_count(&uid)
@@ -556,12 +573,6 @@ impl DeskHost {
             observer.disconnect();
         }
         drop((dom, observer, timer));
-    }
-}
-
-impl Drop for DeskHost {
-    fn drop(&mut self) {
-        self.destroy();
     }
 }
 
@@ -658,8 +669,8 @@ fn arm_timer(inner: &Rc<RefCell<HostInner>>) {
     }
 }
 
-fn on_message(weak: &Weak<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
-    let Some(inner) = weak.upgrade() else { return };
+fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
+    let inner = inner.clone();
     let from_frame = {
         let i = inner.borrow();
         match (event.source(), i.iframe.content_window()) {

@@ -93,18 +93,22 @@ pub(crate) fn call_each(
 }
 
 /// Listen to `message` events on `window` for as long as the returned listener lives, handing
-/// each to `handle` with a weak reference to the side's state (a weak one, so the listener never
-/// keeps a host or frame alive).
+/// each to `handle` with the side's state.
+///
+/// The listener holds the state strongly, like any DOM listener holds what it uses: a host or
+/// frame keeps working while the page listens, even when no JS variable refers to it any more
+/// (its JS handle may be garbage-collected). The state keeps the listener, so this is a cycle
+/// on purpose, and `destroy()` breaks it by dropping the listener.
 pub(crate) fn on_window_message<T: 'static>(
     window: &web_sys::Window,
     state: &Rc<RefCell<T>>,
-    handle: fn(&Weak<RefCell<T>>, &web_sys::MessageEvent),
+    handle: fn(&Rc<RefCell<T>>, &web_sys::MessageEvent),
 ) -> gloo_events::EventListener {
     use wasm_bindgen::JsCast;
-    let weak = Rc::downgrade(state);
+    let state = state.clone();
     gloo_events::EventListener::new(window, "message", move |event| {
         if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-            handle(&weak, event);
+            handle(&state, event);
         }
     })
 }

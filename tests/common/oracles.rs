@@ -249,7 +249,7 @@ impl CheckedFrame {
         match self.session.receive(origin, from_parent, &message) {
             Inbound::Ignore => {}
             Inbound::Refuse(_) => assert!(trusted, "diagnosed a stranger's message"),
-            Inbound::Hello { origin: o } => {
+            Inbound::Hello { origin: o, .. } => {
                 assert!(trusted, "answered a stranger's hello");
                 assert_eq!(o.as_str(), origin);
             }
