@@ -34,9 +34,9 @@ export function bundle(config) {
     webpack(config, (err, stats) => {
       if (err) return reject(err);
       if (stats.hasErrors()) return reject(new Error(stats.toString({ all: false, errors: true })));
-      const info = stats.toJson({ all: false, assets: true, timings: true });
-      const assets = info.assets.map((a) => `${a.name} (${Math.round(a.size / 1024)} KiB)`).join(', ');
-      resolve(`${assets} in ${info.time} ms`);
+      const files = fs.readdirSync(config.output.path).filter((f) => !f.endsWith('.map'));
+      const sizes = files.map((f) => `${f} (${Math.round(fs.statSync(path.join(config.output.path, f)).size / 1024)} KiB)`);
+      resolve(`${sizes.join(', ')} in ${stats.endTime - stats.startTime} ms`);
     });
   });
 }

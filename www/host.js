@@ -128,8 +128,14 @@ function follow(host) {
   window.deskHost = host; // for poking at it from the console
 
   host.on('ready', ({ protocol }) => {
-    showConnection('connected', `connected to ${host.origin}`);
-    log(`ready: the workstation at ${host.origin} speaks protocol ${protocol}`);
+    if (protocol >= 2) {
+      showConnection('connected', `connected to ${host.origin}`);
+    } else {
+      // No deskbridge handshake answered: a base-protocol workstation (its commands are not
+      // acknowledged), or one that does not allow this page.
+      showConnection('loaded', `${host.origin} loaded, no handshake`);
+    }
+    log(`ready: the workstation at ${host.origin}, protocol ${protocol}`);
   });
   host.on('disconnected', ({ reason }) => {
     showConnection('disconnected', `disconnected (${reason})`);
@@ -141,7 +147,7 @@ function follow(host) {
   });
   host.on('new_visitor_message', ({ thread }) => {
     notify(`New visitor: ${who(thread)}${thread.content ? ` — “${thread.content}”` : ''}`);
-    log(`new_visitor_message ${brief(thread)}`);
+    log(`new_visitor_message ${brief({ uid: thread.uid, user: who(thread), content: thread.content })}`);
   });
   host.on('agent_status_changed', ({ status }) => {
     showStatus(status);
