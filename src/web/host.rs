@@ -294,7 +294,9 @@ impl DeskHost {
     /// `iframe.src`; a `DeskError` (`INVALID_ORIGIN`) is thrown when there is none.
     pub fn attach(
         iframe: web_sys::HtmlIFrameElement,
-        #[wasm_bindgen(unchecked_param_type = "AttachOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "AttachOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> Result<DeskHost, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let explicit = get(&options, "origin");
@@ -433,7 +435,9 @@ impl DeskHost {
     pub fn set_agent_status(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AgentStatus")] status: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.command(status_command(&status), &or_undefined(options))
     }
@@ -442,7 +446,9 @@ impl DeskHost {
     #[wasm_bindgen(js_name = setAvailable, unchecked_return_type = "Promise<void>")]
     pub fn set_available(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.status(AgentStatus::Available, options)
     }
@@ -451,7 +457,9 @@ impl DeskHost {
     #[wasm_bindgen(js_name = setBusy, unchecked_return_type = "Promise<void>")]
     pub fn set_busy(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.status(AgentStatus::Busy, options)
     }
@@ -460,7 +468,9 @@ impl DeskHost {
     #[wasm_bindgen(js_name = setOffline, unchecked_return_type = "Promise<void>")]
     pub fn set_offline(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.status(AgentStatus::Offline, options)
     }
@@ -469,7 +479,9 @@ impl DeskHost {
     #[wasm_bindgen(js_name = refreshThreads, unchecked_return_type = "Promise<void>")]
     pub fn refresh_threads(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         self.command(Ok(Command::RefreshThreads), &or_undefined(options))
     }
@@ -479,7 +491,9 @@ impl DeskHost {
     pub fn clear_unread_count(
         &self,
         #[wasm_bindgen(js_name = threadUid, unchecked_param_type = "string")] thread_uid: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CommandOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommandOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> js_sys::Promise {
         let command = match thread_uid.as_string() {
             Some(uid) => Command::clear_unread_count(&uid)
