@@ -38,3 +38,24 @@ test('the README workstation example reports to its host and obeys its commands'
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the README host example shows the count, sets the status and clears a thread', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
+  await page.goto(`${HOST}/www/test/readme-example.html?name=host`);
+  const badge = page.locator('#badge');
+  await until(page, () => document.getElementById('badge')?.textContent === '2');
+  assert.equal(await page.title(), '(2) Support');
+
+  await page.click('#busy');
+  await until(page, () => document.getElementById('status').textContent === 'BUSY');
+
+  await page.click('#clear');
+  await until(page, () => document.getElementById('badge').textContent === '0');
+  assert.equal(await badge.textContent(), '0');
+  assert.equal(await page.title(), 'Support');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

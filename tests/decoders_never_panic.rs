@@ -651,7 +651,7 @@ proptest! {
                     match inbound {
                         Inbound::Ignore => {}
                         Inbound::Refuse(_) => prop_assert!(trusted),
-                        Inbound::Hello { origin: o } => {
+                        Inbound::Hello { origin: o, .. } => {
                             prop_assert!(trusted);
                             prop_assert_eq!(o.as_str(), origin);
                         }

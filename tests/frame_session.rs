@@ -92,7 +92,8 @@ fn with_only_wildcards_events_wait_for_the_hello() {
     assert_eq!(
         inbound,
         Inbound::Hello {
-            origin: origin(CRM)
+            origin: origin(CRM),
+            resync: false
         }
     );
     assert_eq!(s.take_pending(), ["e1", "e2", "e3"]);
@@ -118,13 +119,27 @@ fn waiting_events_are_bounded_and_the_oldest_dropped() {
 // What the workstation accepts.
 
 #[test]
+fn a_late_hosts_hello_asks_for_the_state_again() {
+    let mut s = session(&[CRM], None);
+    let late = json!({ "type": "bytedesk_hello", "data": { "protocol": 2, "resync": true } });
+    assert_eq!(
+        receive(&mut s, CRM, &late),
+        Inbound::Hello {
+            origin: origin(CRM),
+            resync: true
+        }
+    );
+}
+
+#[test]
 fn hello_from_the_parent_makes_its_origin_the_only_target() {
     let mut s = session(&[CRM, PORTAL], None);
     let inbound = receive(&mut s, PORTAL, &hello());
     assert_eq!(
         inbound,
         Inbound::Hello {
-            origin: origin(PORTAL)
+            origin: origin(PORTAL),
+            resync: false
         }
     );
     assert_eq!(s.parent(), Some(&origin(PORTAL)));

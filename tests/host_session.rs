@@ -80,14 +80,17 @@ fn commands_before_the_frame_loads_wait_in_the_queue() {
 #[test]
 fn attaching_to_a_loaded_frame_says_hello_at_once() {
     let mut h = Host::new();
-    assert_eq!(h.attach(true), [Action::Post(Outgoing::Hello)]);
+    assert_eq!(
+        h.attach(true),
+        [Action::Post(Outgoing::Hello { resync: true })]
+    );
     assert!(!h.session.connected());
 }
 
 #[test]
 fn a_frame_load_says_hello() {
     let mut h = Host::new();
-    assert_eq!(h.load(), [Action::Post(Outgoing::Hello)]);
+    assert_eq!(h.load(), [Action::Post(Outgoing::Hello { resync: false })]);
     assert_eq!(h.session.origin().as_str(), DESK);
 }
 
@@ -394,7 +397,7 @@ fn a_reload_disconnects_and_the_next_ready_flushes_exactly_once() {
     let actions = h.load();
     assert_eq!(failed_with(&actions, ErrorCode::Disconnected), [before]);
     assert_eq!(notices(&actions), [disconnected(DisconnectReason::Reload)]);
-    assert_eq!(posts(&actions), [Outgoing::Hello]);
+    assert_eq!(posts(&actions), [Outgoing::Hello { resync: false }]);
     assert!(!h.session.connected());
 
     let (meanwhile, actions) = h.command(Command::RefreshThreads);
@@ -455,7 +458,7 @@ fn removing_the_frame_disconnects_with_removed() {
 fn only_a_connected_session_reports_a_disconnection() {
     let mut h = Host::new();
     h.load();
-    assert_eq!(h.load(), [Action::Post(Outgoing::Hello)]);
+    assert_eq!(h.load(), [Action::Post(Outgoing::Hello { resync: false })]);
     assert_eq!(h.remove(), []);
 }
 
@@ -753,6 +756,36 @@ fn clearing_the_token_expiry_cancels_the_warning() {
     h.session.set_token_expiry(None);
     assert_eq!(h.session.next_deadline(), None);
     assert_eq!(h.advance(20 * 60_000), []);
+}
+
+#[test]
+fn a_new_token_is_warned_about_unless_it_expires_no_later_than_the_one_warned_about() {
+    let mut h = Host::new();
+    let first = h.now + 60_000;
+    h.session.set_token_expiry(Some(first));
+    assert_eq!(
+        h.advance(1),
+        [Action::Notify(Notice::TokenExpiring { expires_at: first })]
+    );
+    // Signing in again with the same token (or an older one): no second warning, no loop.
+    h.session.set_token_expiry(Some(first));
+    h.session.set_token_expiry(Some(first - 1_000));
+    assert_eq!(h.session.next_deadline(), None);
+    assert_eq!(h.advance(1), []);
+    // A token that lasts longer is warned about in its turn.
+    let second = h.now + 10 * 60_000;
+    h.session.set_token_expiry(Some(second));
+    assert_eq!(h.session.next_deadline(), Some(second - WARNING));
+    assert_eq!(
+        h.advance(5 * 60_000),
+        [Action::Notify(Notice::TokenExpiring { expires_at: second })]
+    );
+    // Before any warning, a replacement is always watched, even one that expires sooner.
+    let mut h = Host::new();
+    h.session.set_token_expiry(Some(h.now + 20 * 60_000));
+    let sooner = h.now + 10 * 60_000;
+    h.session.set_token_expiry(Some(sooner));
+    assert_eq!(h.session.next_deadline(), Some(sooner - WARNING));
 }
 
 #[test]

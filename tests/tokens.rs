@@ -75,11 +75,11 @@ fn seed_login_urls() {
 fn desktop_url_with_and_without_token() {
     assert_eq!(
         desktop_url("https://desk.example.com", None).unwrap(),
-        "https://desk.example.com/agent/"
+        "https://desk.example.com/desktop"
     );
     assert_eq!(
         desktop_url("https://desk.example.com/bytedesk/", None).unwrap(),
-        "https://desk.example.com/bytedesk/agent/"
+        "https://desk.example.com/bytedesk/desktop"
     );
     assert_eq!(
         desktop_url("https://desk.example.com", Some(SAMPLE)).unwrap(),

@@ -826,12 +826,39 @@ fn command_ids_are_whole_non_negative_numbers() {
 fn hello_reports_the_hosts_protocol() {
     assert_eq!(
         host_message(&json!({ "type": "bytedesk_hello", "data": { "protocol": 2 } })),
-        HostMessage::Hello { protocol: 2 }
+        HostMessage::Hello {
+            protocol: 2,
+            resync: false
+        }
     );
     assert_eq!(
         host_message(&json!({ "type": "bytedesk_hello" })),
-        HostMessage::Hello { protocol: 0 }
+        HostMessage::Hello {
+            protocol: 0,
+            resync: false
+        }
     );
+}
+
+#[test]
+fn hello_asks_for_a_resync_only_with_a_literal_true() {
+    let hello = |data: Value| host_message(&json!({ "type": "bytedesk_hello", "data": data }));
+    assert_eq!(
+        hello(json!({ "protocol": 2, "resync": true })),
+        HostMessage::Hello {
+            protocol: 2,
+            resync: true
+        }
+    );
+    for not_true in [json!("true"), json!(1), json!(null), json!({})] {
+        assert_eq!(
+            hello(json!({ "protocol": 2, "resync": not_true })),
+            HostMessage::Hello {
+                protocol: 2,
+                resync: false
+            }
+        );
+    }
 }
 
 #[test]

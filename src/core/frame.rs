@@ -38,6 +38,9 @@ pub enum Inbound {
     Hello {
         /// The parent's origin, now known.
         origin: Origin,
+        /// The host attached late and asks for the current state (the last unread count and
+        /// agent status) again.
+        resync: bool,
     },
     /// Deliver this command to the app's handler; answer afterwards if `reply` is set.
     Command {
@@ -121,9 +124,9 @@ impl<E> FrameSession<E> {
         match decode_from_host(message) {
             Err(e) => Inbound::Refuse(e),
             Ok(FromHost::Unknown) => Inbound::Ignore,
-            Ok(FromHost::Message(HostMessage::Hello { .. })) => {
+            Ok(FromHost::Message(HostMessage::Hello { resync, .. })) => {
                 self.parent = Some(origin.clone());
-                Inbound::Hello { origin }
+                Inbound::Hello { origin, resync }
             }
             Ok(FromHost::Message(HostMessage::Command { command, id })) => {
                 self.parent = Some(origin.clone());

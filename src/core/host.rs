@@ -144,7 +144,11 @@ pub enum Notice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outgoing {
     /// `bytedesk_hello`.
-    Hello,
+    Hello {
+        /// Ask the workstation to send its current state again: set when the host attached
+        /// to a frame that had already loaded, whose earlier events it cannot have heard.
+        resync: bool,
+    },
     /// A command, with the id the workstation should answer (none for base-protocol peers).
     Command {
         /// The command.
@@ -288,7 +292,7 @@ impl<V: View + Clone> HostSession<V> {
     /// already shows in it (then the handshake starts at once; otherwise at its `load`).
     pub fn attached(&mut self, loaded: bool, now: Millis) -> Vec<Action> {
         if loaded && !self.destroyed {
-            self.start_handshake(now)
+            self.start_handshake(now, true)
         } else {
             Vec::new()
         }
@@ -301,10 +305,10 @@ impl<V: View + Clone> HostSession<V> {
         }
         if std::mem::replace(&mut self.awaiting_load, false) && self.connected() {
             // The load of the document that already connected: not a reload.
-            return vec![Action::Post(Outgoing::Hello)];
+            return vec![Action::Post(Outgoing::Hello { resync: false })];
         }
         let mut actions = self.disconnect(DisconnectReason::Reload);
-        actions.extend(self.start_handshake(now));
+        actions.extend(self.start_handshake(now, false));
         actions
     }
 
@@ -319,11 +323,11 @@ impl<V: View + Clone> HostSession<V> {
         actions
     }
 
-    fn start_handshake(&mut self, now: Millis) -> Vec<Action> {
+    fn start_handshake(&mut self, now: Millis, resync: bool) -> Vec<Action> {
         self.link = Link::Handshaking {
             deadline: now.saturating_add(self.config.handshake_timeout),
         };
-        vec![Action::Post(Outgoing::Hello)]
+        vec![Action::Post(Outgoing::Hello { resync })]
     }
 
     fn disconnect(&mut self, reason: DisconnectReason) -> Vec<Action> {
@@ -431,8 +435,17 @@ impl<V: View + Clone> HostSession<V> {
 
     /// Tell the session when the access token expires (ms since the epoch), or that there is
     /// none; `token_expiring` fires once, [`HostConfig::token_warning`] before.
+    ///
+    /// A new token that expires no later than the one already warned about is not warned about
+    /// again: an app that answers `token_expiring` by signing in with whatever its back end
+    /// returns would otherwise reload the workstation in a loop while that back end keeps
+    /// handing out the same token.
     pub fn set_token_expiry(&mut self, expires_at: Option<Millis>) {
-        self.token_expiry = expires_at.map(|at| (at, false));
+        let warned = match (self.token_expiry, expires_at) {
+            (Some((old, true)), Some(new)) => new <= old,
+            _ => false,
+        };
+        self.token_expiry = expires_at.map(|at| (at, warned));
     }
 
     /// The earliest time at which [`tick`](Self::tick) has something to do.

@@ -186,16 +186,14 @@ pub fn admin_login_url(base: &str, token: &str) -> Result<String, DeskError> {
 /// The `src` for an iframe showing the agent workstation.
 ///
 /// With a token this is the agent login URL, which signs the agent in and opens the
-/// workstation. Without one it is `{base}/agent/`: the workstation itself, which uses the session
-/// the browser already has for that server or shows its own login form. The trailing `/` is
-/// deliberate: the workstation is a single-page app served from that folder, and asking for
-/// `/agent` makes many servers answer with a redirect, which behind a TLS-terminating proxy can
-/// point at the wrong scheme. An empty token is an error, not "no token": it usually means a
-/// token was expected and is missing.
+/// workstation. Without one it is `{base}/desktop`, the address the vendor's iframe example
+/// embeds: the workstation itself, which uses the session the browser already has for that
+/// server or shows its own login form. An empty token is an error, not "no token": it usually
+/// means a token was expected and is missing.
 ///
 /// ```
 /// use deskbridge::core::token::desktop_url;
-/// assert_eq!(desktop_url("https://x.com", None).unwrap(), "https://x.com/agent/");
+/// assert_eq!(desktop_url("https://x.com", None).unwrap(), "https://x.com/desktop");
 /// assert_eq!(
 ///     desktop_url("https://x.com", Some("t")).unwrap(),
 ///     "https://x.com/agent/auth/login?accessToken=t"
@@ -204,7 +202,7 @@ pub fn admin_login_url(base: &str, token: &str) -> Result<String, DeskError> {
 pub fn desktop_url(base: &str, token: Option<&str>) -> Result<String, DeskError> {
     match token {
         Some(token) => agent_login_url(base, token),
-        None => Ok(format!("{}/agent/", server_base(base)?)),
+        None => Ok(format!("{}/desktop", server_base(base)?)),
     }
 }
 

@@ -589,6 +589,9 @@ pub enum HostMessage {
     Hello {
         /// The host's protocol version.
         protocol: u32,
+        /// `data.resync === true`: the host attached after the workstation had loaded and may
+        /// have missed its events, so it asks for the current state again.
+        resync: bool,
     },
 }
 
@@ -664,13 +667,11 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
             }))
         }
         HELLO => {
-            let protocol = match msg.field("data") {
-                Some(d) if d.is_object() => {
-                    d.field("protocol").and_then(|p| p.number()).unwrap_or(0.0)
-                }
-                _ => 0.0,
-            };
+            let data = msg.field("data").filter(|d| d.is_object());
+            let field = |name: &str| data.as_ref().and_then(|d| d.field(name));
+            let protocol = field("protocol").and_then(|p| p.number()).unwrap_or(0.0);
             Ok(FromHost::Message(HostMessage::Hello {
+                resync: field("resync").and_then(|r| r.boolean()) == Some(true),
                 protocol: if protocol.is_finite() && protocol >= 0.0 {
                     protocol.min(u32::MAX as f64) as u32
                 } else {

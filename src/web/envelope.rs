@@ -53,13 +53,16 @@ pub(crate) fn command_data(command: &Command) -> JsValue {
 /// A host → workstation message in the seed shape `{ type, data? }`, plus `id` when acknowledged.
 pub(crate) fn outgoing(message: &Outgoing) -> JsValue {
     match message {
-        Outgoing::Hello => object(&[
-            ("type", JsValue::from_str(crate::core::wire::HELLO)),
-            (
-                "data",
-                object(&[("protocol", JsValue::from(PROTOCOL))]).into(),
-            ),
-        ]),
+        Outgoing::Hello { resync } => {
+            let data = object(&[("protocol", JsValue::from(PROTOCOL))]);
+            if *resync {
+                set(&data, "resync", &JsValue::TRUE);
+            }
+            object(&[
+                ("type", JsValue::from_str(crate::core::wire::HELLO)),
+                ("data", data.into()),
+            ])
+        }
         Outgoing::Command { command, id } => {
             let obj = object(&[("type", JsValue::from_str(command.name().as_str()))]);
             if !matches!(command, Command::RefreshThreads) {

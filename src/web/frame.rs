@@ -38,6 +38,9 @@ struct FrameInner {
     parent: web_sys::Window,
     listeners: Rc<RefCell<Listeners<FrameKey>>>,
     dom: Vec<EventListener>,
+    /// The last `unread_message_count` and `agent_status_changed` envelopes emitted: the
+    /// state a host that attached late asks for again (`bytedesk_hello` with `resync`).
+    state: [Option<JsValue>; 2],
 }
 
 impl FrameInner {
@@ -129,6 +132,7 @@ impl DeskFrame {
             parent,
             listeners: Listeners::new(),
             dom: Vec::new(),
+            state: [None, None],
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -158,6 +162,14 @@ impl DeskFrame {
         if inner.session.destroyed() {
             return Err(js_error(ErrorCode::Destroyed, "the frame was destroyed"));
         }
+        let slot = match ty {
+            EventType::UnreadMessageCount => Some(0),
+            EventType::AgentStatusChanged => Some(1),
+            _ => None,
+        };
+        if let Some(slot) = slot {
+            inner.state[slot] = Some(message.clone());
+        }
         let (targets, now) = inner.session.emit(message);
         match now {
             Some(message) => inner.post(&message, &targets),
@@ -169,8 +181,9 @@ impl DeskFrame {
     #[wasm_bindgen(js_name = emitUnreadCount)]
     pub fn emit_unread_count(
         &self,
-        total: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Thread[]")] unread_threads: Option<js_sys::Array>,
+        #[wasm_bindgen(unchecked_param_type = "number")] total: JsValue,
+        #[wasm_bindgen(js_name = unreadThreads, unchecked_optional_param_type = "Thread[]")]
+        unread_threads: Option<js_sys::Array>,
     ) -> Result<(), JsValue> {
         let threads: JsValue = unread_threads
             .map(Into::into)
@@ -196,9 +209,8 @@ impl DeskFrame {
     pub fn emit_agent_status(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AgentStatus | (string & {})")] status: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] agent_info: Option<
-            js_sys::Object,
-        >,
+        #[wasm_bindgen(js_name = agentInfo, unchecked_optional_param_type = "Record<string, unknown>")]
+        agent_info: Option<js_sys::Object>,
     ) -> Result<(), JsValue> {
         let data = object(&[("status", status)]);
         if let Some(info) = agent_info {
@@ -212,7 +224,7 @@ impl DeskFrame {
     pub fn emit_thread_status(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Thread")] thread: JsValue,
-        action: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
     ) -> Result<(), JsValue> {
         let data = object(&[("thread", thread), ("action", action)]);
         self.emit(EventType::ThreadStatusChanged, data.into())
@@ -282,10 +294,18 @@ fn on_message(weak: &Weak<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
     match inbound {
         Inbound::Ignore => {}
         Inbound::Refuse(e) => report(&inner, invalid(&e).into()),
-        Inbound::Hello { origin } => {
+        Inbound::Hello { origin, resync } => {
             let ready = envelope(READY, &ready_data()).into();
             let _ = inner.borrow().post(&ready, std::slice::from_ref(&origin));
-            flush_pending(&inner, &origin);
+            let flushed = flush_pending(&inner, &origin);
+            // A host that attached late missed the state events; when events were still
+            // waiting, the flush just delivered every one of them instead.
+            if resync && flushed == 0 {
+                let i = inner.borrow();
+                for message in i.state.iter().flatten() {
+                    let _ = i.post(message, std::slice::from_ref(&origin));
+                }
+            }
         }
         Inbound::Command { command, reply } => {
             let parent = inner.borrow().session.parent().cloned();
@@ -350,11 +370,14 @@ fn on_message(weak: &Weak<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
 }
 
 /// Post the events that waited for a target, now that the parent's origin is known.
-fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) {
+/// Post the events that waited for the parent's origin; returns how many there were.
+fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
     let mut i = inner.borrow_mut();
-    for message in i.session.take_pending() {
-        let _ = i.post(&message, std::slice::from_ref(origin));
+    let pending = i.session.take_pending();
+    for message in &pending {
+        let _ = i.post(message, std::slice::from_ref(origin));
     }
+    pending.len()
 }
 
 fn is_thenable(v: &JsValue) -> bool {

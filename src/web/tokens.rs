@@ -17,6 +17,7 @@ use crate::core::token_cache::{
     Fetched, Lookup, Ticket, TokenCache as CoreCache, TokenCacheConfig,
 };
 use crate::core::view::{Kind, View};
+use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise, Reflect, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -36,6 +37,37 @@ export interface AccessTokenClaims {
   platform: string;
   issuedAt: number | null;
   expiresAt: number | null;
+}
+
+/**
+ * `data` of a `DeskHost` `token_expiring` event. Unlike the claims, times here are in
+ * milliseconds, like `Date.now()`.
+ */
+export interface TokenExpiring {
+  /** When the token expires (its `exp`), in ms since the epoch. */
+  expiresAt: number;
+  /** Milliseconds from the event to `expiresAt` (about `tokenWarning`). */
+  msLeft: number;
+}
+
+/** The `FETCH_FAILED` error of the response parsers and of `TokenCache.get()`. */
+export interface DeskFetchError extends DeskError {
+  code: 'FETCH_FAILED';
+  /** The service's own error code when it refused: Feishu's `code` (as text), Easemob's `error`. */
+  vendorCode?: string;
+  /** The service's explanation (Feishu's `msg`, Easemob's `error_description`), shortened. */
+  vendorMessage?: string;
+  /** What the `TokenCache` fetch function threw, when that was not a `DeskError`. */
+  cause?: unknown;
+}
+
+/** `TokenCache.get()` while the cache waits after a failed fetch. */
+export interface DeskRetryLaterError extends DeskError {
+  code: 'RETRY_LATER';
+  /** When the next fetch may start, in ms since the epoch on the cache's clock. */
+  retryAt: number;
+  /** The failure it waits after. */
+  cause?: DeskError;
 }
 
 /** A token request, ready for `fetch(request.url, request)`. */
@@ -99,8 +131,17 @@ export interface TokenCacheOptions {
   minRetryMs?: number;
   /** The longest wait after failures (default 5 minutes). */
   maxRetryMs?: number;
-  /** A fetch still pending after this long counts as failed (default 60 s; 0: never). */
+  /**
+   * A fetch still pending after this long fails with `FETCH_FAILED`, and every caller waiting
+   * for it gets that error (real time, not `now`; default 60 s; 0: wait for ever).
+   */
   fetchTimeoutMs?: number;
+  /**
+   * The clock, in milliseconds since the epoch (default `Date.now`). Tests pass a controlled
+   * clock to step past margins and retry waits without sleeping; a clock that throws or
+   * returns something other than a non-negative finite number reads as `Date.now()`.
+   */
+  now?: () => number;
 }
 "#;
 
@@ -150,7 +191,7 @@ pub fn admin_login_url(
 }
 
 /// The `src` for an iframe showing the agent workstation: the agent login URL with a token,
-/// `{baseUrl}/agent/` (the workstation, using the browser's existing session) without one.
+/// `{baseUrl}/desktop` (the workstation, using the browser's existing session) without one.
 /// An empty string is not "no token": it throws `INVALID_TOKEN`.
 #[wasm_bindgen(js_name = desktopUrl)]
 pub fn desktop_url(
@@ -371,7 +412,24 @@ pub struct JsTokenCache {
 #[derive(Debug)]
 struct Shared {
     fetch_token: Function,
+    /// `options.now`, the cache's clock; `Date.now()` when absent.
+    clock: Option<Function>,
     state: RefCell<State>,
+}
+
+impl Shared {
+    /// The time on the cache's clock, in ms. Called with no borrow of `state` held: the clock
+    /// is app code and may call back into the cache.
+    fn now(&self) -> u64 {
+        let read = self.clock.as_ref().and_then(|clock| {
+            clock
+                .call0(&JsValue::UNDEFINED)
+                .ok()?
+                .as_f64()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+        });
+        read.map_or_else(now_ms, |n| n as u64)
+    }
 }
 
 #[derive(Debug)]
@@ -476,23 +534,44 @@ fn fetch_error(thrown: JsValue) -> JsValue {
     error
 }
 
-/// Call the fetch function and read its result.
-async fn fetch_once(fetch_token: &Function) -> Result<(String, Option<u64>), JsValue> {
-    let returned = fetch_token
+/// Call the fetch function and read its result. A fetch still pending after
+/// `fetchTimeoutMs` (real time) fails with `FETCH_FAILED`, so the callers waiting for it are not
+/// left hanging by a request that never settles.
+async fn fetch_once(shared: &Shared) -> Result<(String, Option<u64>), JsValue> {
+    let returned = shared
+        .fetch_token
         .call0(&JsValue::UNDEFINED)
         .map_err(fetch_error)?;
-    let resolved = JsFuture::from(Promise::resolve(&returned))
-        .await
-        .map_err(fetch_error)?;
-    read_fetched(resolved, now_ms())
+    let fetched = Promise::resolve(&returned);
+    let timeout_ms = shared.state.borrow().cache.config().fetch_timeout_ms;
+    // Dropping the timer (when this function returns) cancels it.
+    let mut timer = None;
+    let settled = if timeout_ms == 0 {
+        fetched
+    } else {
+        let deadline = Promise::new(&mut |_, reject| {
+            let delay = u32::try_from(timeout_ms.min(i32::MAX as u64)).unwrap_or(u32::MAX);
+            timer = Some(Timeout::new(delay, move || {
+                let error = js_error(
+                    ErrorCode::FetchFailed,
+                    &format!("the token fetch did not settle within {timeout_ms} ms"),
+                );
+                let _ = reject.call1(&JsValue::UNDEFINED, &error);
+            }));
+        });
+        Promise::race(&js_sys::Array::of2(&fetched, &deadline))
+    };
+    let resolved = JsFuture::from(settled).await.map_err(fetch_error)?;
+    drop(timer);
+    read_fetched(resolved, shared.now())
 }
 
 /// Run one fetch and record its outcome. Resolves to the token (a string) or the error (an
 /// object); never rejects, so a background refresh no one waits for cannot surface as an
 /// unhandled rejection.
 async fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> JsValue {
-    let result = fetch_once(&shared.fetch_token).await;
-    let now = now_ms();
+    let result = fetch_once(&shared).await;
+    let now = shared.now();
     let mut state = shared.state.borrow_mut();
     if state.in_flight.as_ref().is_some_and(|(t, _)| *t == ticket) {
         state.in_flight = None;
@@ -549,9 +628,18 @@ impl JsTokenCache {
             .dyn_into::<Function>()
             .map_err(|_| invalid_argument("fetchToken must be a function"))?;
         let config = cache_config(&options)?;
+        let clock = match JsView(options).field("now") {
+            None => None,
+            Some(v) if v.kind() == Kind::Null => None,
+            Some(v) => Some(
+                v.0.dyn_into::<Function>()
+                    .map_err(|_| invalid_argument("options.now must be a function"))?,
+            ),
+        };
         Ok(JsTokenCache {
             shared: Rc::new(Shared {
                 fetch_token,
+                clock,
                 state: RefCell::new(State {
                     cache: CoreCache::new(config),
                     in_flight: None,
@@ -564,7 +652,7 @@ impl JsTokenCache {
     /// A token: the cached one, or the outcome of the running fetch, or of a new one.
     #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
     pub fn get(&self) -> Promise {
-        let now = now_ms();
+        let now = self.shared.now();
         let lookup = self.shared.state.borrow_mut().cache.get(now);
         match lookup {
             Lookup::Cached(token) => Promise::resolve(&JsValue::from_str(&token)),
@@ -616,7 +704,7 @@ impl JsTokenCache {
     /// that is still the cached token (several requests failing with one token drop it once).
     /// A fetch already running is not reused: its token could be the one just refused.
     pub fn invalidate(&self, token: Option<String>) {
-        let now = now_ms();
+        let now = self.shared.now();
         let mut state = self.shared.state.borrow_mut();
         let dropped = match token {
             Some(token) => state.cache.invalidate_token(&token, now),

@@ -70,7 +70,7 @@ export interface DeskHostEventMap {
   ready: [{ protocol: number }, undefined];
   disconnected: [{ reason: 'reload' | 'unload' | 'removed' }, undefined];
   error: [DeskError, undefined];
-  token_expiring: [{ expiresAt: number; msLeft: number }, undefined];
+  token_expiring: [TokenExpiring, undefined];
 }
 
 /** Names `DeskHost.on` accepts. */

@@ -6,6 +6,14 @@ export const HOSTILE = 'http://127.0.0.1:8712';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** `page` on `origin` with `params` as query parameters, and `report` set to this page's origin. */
+function pageUrl(page, origin, params) {
+  const url = new URL(page, origin);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+  url.searchParams.set('report', location.origin);
+  return url.href;
+}
+
 export class Harness {
   constructor(iframe, origin) {
     this.iframe = iframe;
@@ -13,8 +21,11 @@ export class Harness {
     this.protocol = [];   // bytedesk-desktop envelopes from the frame, as received
     this.reports = [];    // fixture reports
     this.pageErrors = [];
+    this.heard = [];      // everything the framed window sent, from any origin: { origin, data }
     this.listener = (e) => {
-      if (e.source !== iframe.contentWindow || e.origin !== origin) return;
+      if (e.source !== iframe.contentWindow) return;
+      this.heard.push({ origin: e.origin, data: e.data });
+      if (e.origin !== origin) return;
       if (e.data && e.data.fixture === true) this.reports.push(e.data);
       else if (e.data && e.data.source === 'bytedesk-desktop') this.protocol.push(e.data);
     };
@@ -23,15 +34,35 @@ export class Harness {
 
   /** Frame `page` from `origin` with the given query parameters; resolves once it reported in. */
   static async open(page, origin, params) {
-    const url = new URL(page, origin);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
-    url.searchParams.set('report', location.origin);
-    const iframe = document.createElement('iframe');
-    const h = new Harness(iframe, origin);
-    iframe.src = url.href;
-    document.body.appendChild(iframe);
-    await h.waitFor((r) => r.kind === 'connected' || r.kind === 'connect-error', 10000);
+    const h = Harness.prepare(page, origin, params);
+    await h.mount();
     return h;
+  }
+
+  /**
+   * Like `open`, but the iframe is not put in the document yet: a host can attach to it first,
+   * and `mount()` then loads it.
+   */
+  static prepare(page, origin, params) {
+    const iframe = document.createElement('iframe');
+    iframe.src = pageUrl(page, origin, params);
+    return new Harness(iframe, origin);
+  }
+
+  /** Put a prepared iframe in the document; resolves once its page reported in. */
+  async mount() {
+    this.insert();
+    await this.waitFor((r) => r.kind === 'connected' || r.kind === 'connect-error', 10000);
+  }
+
+  /** Put a prepared iframe in the document, without waiting for its page. */
+  insert() {
+    document.body.appendChild(this.iframe);
+  }
+
+  /** Point the iframe at `page` on `origin` (a navigation, or a reload for the same URL). */
+  navigate(page, origin, params) {
+    this.iframe.src = pageUrl(page, origin, params);
   }
 
   static workstation(params) {
@@ -54,6 +85,11 @@ export class Harness {
     const end = Date.now() + ms;
     while (this.protocol.length < n && Date.now() < end) await sleep(10);
     return this.protocol;
+  }
+
+  /** What the framed window sent, from any origin. */
+  heardAll() {
+    return this.heard;
   }
 
   reportsOf(kind) {
@@ -87,6 +123,47 @@ export class Harness {
     removeEventListener('message', this.listener);
     this.iframe.remove();
   }
+}
+
+/**
+ * Collects what host callbacks receive, in arrival order: `callback(name)` makes a listener that
+ * records `{ name, data, envelope }` (the data as JSON would show it, when it was received).
+ */
+export class Recorder {
+  constructor() {
+    this.seen = [];
+  }
+
+  callback(name) {
+    return (data, envelope) => {
+      this.seen.push({ name, data: data === undefined ? null : JSON.parse(JSON.stringify(data)), envelope: envelope ?? null });
+    };
+  }
+
+  /** The records so far, or only those called `name`. */
+  of(name) {
+    return name ? this.seen.filter((r) => r.name === name) : this.seen;
+  }
+}
+
+/** A settled promise's outcome: `{ ok: true }` or `{ ok: false, name, code, message }`; never throws. */
+export async function outcome(promise) {
+  try {
+    await promise;
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, name: e?.name, code: e?.code, message: String(e?.message ?? e) };
+  }
+}
+
+/** A new AbortController (so Rust tests need no web-sys feature for it). */
+export function abortController() {
+  return new AbortController();
+}
+
+/** Post `message` to this window itself, at its own origin: a page spoofing its own frame. */
+export function postToSelf(message) {
+  window.postMessage(message, location.origin);
 }
 
 export function json(v) {

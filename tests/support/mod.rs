@@ -30,6 +30,41 @@ extern "C" {
     pub fn iframe(this: &Harness) -> web_sys::HtmlIFrameElement;
     #[wasm_bindgen(static_method_of = Harness, js_name = settle)]
     fn settle_js(ms: u32) -> js_sys::Promise;
+    #[wasm_bindgen(static_method_of = Harness, js_name = prepare)]
+    fn prepare_js(page: &str, origin: &str, params: JsValue) -> Harness;
+    #[wasm_bindgen(method, js_name = mount)]
+    fn mount_js(this: &Harness) -> js_sys::Promise;
+    /// Put a prepared iframe in the document without waiting for its page.
+    #[wasm_bindgen(method)]
+    pub fn insert(this: &Harness);
+    #[wasm_bindgen(method, js_name = navigate)]
+    fn navigate_js(this: &Harness, page: &str, origin: &str, params: JsValue);
+    #[wasm_bindgen(method, js_name = heardAll)]
+    fn heard_js(this: &Harness) -> JsValue;
+
+    /// Records what host callbacks receive, in order.
+    pub type Recorder;
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Recorder;
+    /// A listener that records `{ name, data, envelope }`.
+    #[wasm_bindgen(method)]
+    pub fn callback(this: &Recorder, name: &str) -> js_sys::Function;
+    #[wasm_bindgen(method, js_name = of)]
+    fn of_js(this: &Recorder, name: Option<&str>) -> JsValue;
+
+    #[wasm_bindgen(js_name = outcome)]
+    fn outcome_js(promise: &js_sys::Promise) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = postToSelf)]
+    fn post_to_self_js(message: JsValue);
+
+    /// An AbortController.
+    pub type AbortCtl;
+    #[wasm_bindgen(js_name = abortController)]
+    pub fn abort_controller() -> AbortCtl;
+    #[wasm_bindgen(method, getter)]
+    pub fn signal(this: &AbortCtl) -> JsValue;
+    #[wasm_bindgen(method)]
+    pub fn abort(this: &AbortCtl);
 }
 
 pub fn to_js(v: &Value) -> JsValue {
@@ -139,3 +174,61 @@ pub async fn wait_reports(h: &Harness, kind: &str, n: usize) -> Vec<Value> {
 pub async fn settle(ms: u32) {
     let _ = JsFuture::from(Harness::settle_js(ms)).await;
 }
+
+/// Frame `page` from `origin` later: the iframe exists (with its `src`) but is not in the
+/// document until [`mount`] or `insert()`.
+pub fn prepare(page: &str, origin: &str, params: Value) -> Harness {
+    Harness::prepare_js(page, origin, to_js(&params))
+}
+
+/// Put a prepared iframe in the document and wait until its page reported in.
+pub async fn mount(h: &Harness) {
+    JsFuture::from(h.mount_js()).await.unwrap();
+}
+
+/// Navigate the iframe to `page` on `origin` (the same URL again reloads it).
+pub fn navigate(h: &Harness, page: &str, origin: &str, params: Value) {
+    h.navigate_js(page, origin, to_js(&params));
+}
+
+/// Everything the framed window sent, from any origin, as `{ origin, data }`.
+pub fn heard(h: &Harness) -> Vec<Value> {
+    from_js(&h.heard_js())
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// What the recorder got so far (all names when `name` is `None`).
+pub fn recorded(r: &Recorder, name: Option<&str>) -> Vec<Value> {
+    from_js(&r.of_js(name))
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// How a promise settled: `{ ok: true }` or `{ ok: false, name, code, message }`.
+pub async fn outcome(promise: &js_sys::Promise) -> Value {
+    from_js(&JsFuture::from(outcome_js(promise)).await.unwrap())
+}
+
+/// Post `message` to this very window at its own origin.
+pub fn post_to_self(message: Value) {
+    post_to_self_js(to_js(&message));
+}
+
+/// Wait (up to `ms`) until `ready()` holds; panics with `what` otherwise.
+pub async fn wait_until(what: &str, ms: f64, mut ready: impl FnMut() -> bool) {
+    let end = js_now() + ms;
+    while !ready() {
+        if js_now() > end {
+            panic!("timed out waiting for {what}");
+        }
+        settle(10).await;
+    }
+}
+
+/// The workstation fixture origin (scripts/serve.mjs); harness.js has the same.
+pub const WORKSTATION: &str = "http://localhost:8711";
+/// The hostile fixture origin.
+pub const HOSTILE: &str = "http://127.0.0.1:8712";
