@@ -46,7 +46,7 @@ E2E_FILES = $(shell [ -d e2e ] && find e2e -type f \( -name '*.test.js' -o -name
 	-o -name 'test.mjs' -o -name 'test.cjs' -o -path '*/test/*.js' -o -path '*/test/*.mjs' -o -path '*/test/*.cjs' \) \
 	-not -path '*/node_modules/*')
 
-.PHONY: help setup pkg test demo bench fmt lint fuzz \
+.PHONY: help setup pkg test demo demo-build bench fmt lint fuzz \
 	test-native test-tooling test-chrome test-firefox test-e2e test-types \
 	_native _tooling _chrome _firefox _e2e _types
 
@@ -55,6 +55,8 @@ help:
 	@echo "make pkg       build pkg/ (bundler target) and pkg/web/ (plain <script type=module>)"
 	@echo "make test      native tests, wasm tests in Chromium and Firefox, e2e/, tests/types/"
 	@echo "make demo      serve the demo pages: $(DESKBRIDGE_HOST_ORIGIN)/www/host.html"
+	@echo "               (DESK_URL=... ACCESS_TOKEN=... make demo embeds that real workstation)"
+	@echo "make demo-build  bundle the demo host page with webpack into target/demo/"
 	@echo "make bench     node bench/run.mjs"
 	@echo "make fmt       cargo fmt --check"
 	@echo "make lint      cargo clippy, native and wasm32, warnings are errors"
@@ -70,9 +72,10 @@ pkg: setup
 	rm -rf pkg
 	wasm-pack build --release --target bundler --out-dir pkg
 	wasm-pack build --release --target web --out-dir pkg/web
+	node scripts/pkg-manifest.mjs pkg
 	@ls -l pkg/deskbridge.js pkg/deskbridge_bg.wasm pkg/deskbridge.d.ts pkg/web/deskbridge.js pkg/web/deskbridge_bg.wasm
 
-test: setup pkg
+test: setup pkg demo-build
 	@rm -rf $(LOGS) && mkdir -p $(LOGS)
 	@$(MAKE) --no-print-directory _native _tooling
 	@bash scripts/with-server.sh $(MAKE) --no-print-directory _chrome _firefox _e2e
@@ -83,7 +86,7 @@ test-native: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _native
 test-tooling: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _tooling
 test-chrome: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _chrome
 test-firefox: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _firefox
-test-e2e: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _e2e
+test-e2e: setup pkg demo-build ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _e2e
 test-types: setup pkg ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _types
 
 _native:
@@ -127,12 +130,14 @@ _types:
 	  echo "==> TypeScript type tests: no tests/types/, skipped"; \
 	fi
 
-demo: setup pkg
-	@[ -f www/host.html ] || echo "note: www/host.html is not written yet; serving what www/ has"
-	@echo "host page:        $(DESKBRIDGE_HOST_ORIGIN)/www/host.html"
-	@echo "workstation page: $(DESKBRIDGE_WORKSTATION_ORIGIN)/www/workstation.html"
-	@echo "smoke page:       $(DESKBRIDGE_HOST_ORIGIN)/www/smoke.html"
-	@node scripts/serve.mjs $(SERVE_ARGS)
+# The demo host page's script imports `deskbridge` by package name: webpack bundles it from pkg/.
+demo-build: setup pkg
+	node scripts/build-demo.mjs
+
+# Serves the demo and prints the URLs; Ctrl-C stops it. DESK_URL and ACCESS_TOKEN (and DESK_ENTRY)
+# make the host page embed that real workstation (scripts/demo.mjs; the token is never printed).
+demo: setup pkg demo-build
+	@node scripts/demo.mjs $(SERVE_ARGS)
 
 bench: setup pkg
 	@if [ -f bench/run.mjs ]; then node bench/run.mjs; else echo "bench: no bench/run.mjs yet"; fi

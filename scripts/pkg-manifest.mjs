@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// pkg-manifest.mjs [PKG_DIR]: completes the package.json wasm-pack wrote for the bundler build in
+// PKG_DIR (default pkg/) so that one npm package carries both builds:
+//
+//   import { DeskHost } from 'deskbridge'            the bundler build (webpack, Vite, ...)
+//   import init, { DeskFrame } from 'deskbridge/web' the web build, also loadable from a plain
+//                                                    <script type="module"> that serves its files
+//
+// wasm-pack takes name, version, description, license, repository and keywords from Cargo.toml
+// and writes files, main, types and sideEffects for one build only; it knows nothing of the second
+// build in web/. This adds the web build to `files` and an `exports` map for both. Idempotent.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const dir = path.resolve(process.argv[2] ?? 'pkg');
+const manifestPath = path.join(dir, 'package.json');
+const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+
+const WEB_FILES = ['web/deskbridge.js', 'web/deskbridge_bg.wasm', 'web/deskbridge.d.ts'];
+for (const file of [manifest.main, manifest.types, ...WEB_FILES]) {
+  if (!fs.existsSync(path.join(dir, file))) {
+    console.error(`pkg-manifest: ${path.join(dir, file)} is missing; build both targets first (make pkg)`);
+    process.exit(1);
+  }
+}
+
+manifest.files = [...new Set([...manifest.files, ...WEB_FILES])];
+manifest.exports = {
+  '.': { types: `./${manifest.types}`, default: `./${manifest.main}` },
+  './web': { types: './web/deskbridge.d.ts', default: './web/deskbridge.js' },
+  './web/deskbridge_bg.wasm': './web/deskbridge_bg.wasm',
+  './package.json': './package.json',
+};
+fs.writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`pkg-manifest: ${manifestPath}: files ${manifest.files.length}, exports ${Object.keys(manifest.exports).join(' ')}`);
