@@ -97,6 +97,14 @@ fn with_signal(ctl: &AbortCtl) -> Option<js_sys::Object> {
     Some(opts)
 }
 
+/// The `type` of each command the fixture received, in order.
+fn command_types(h: &Harness) -> Vec<Value> {
+    commands_received(h)
+        .iter()
+        .map(|r| r["data"]["type"].clone())
+        .collect()
+}
+
 fn code(outcome: &Value) -> &str {
     outcome["code"].as_str().unwrap_or("(none)")
 }
@@ -362,10 +370,7 @@ async fn commands_issued_before_a_slow_frame_loads_wait_and_arrive_once_in_order
         "settled only after the frame loaded"
     );
     settle(200).await;
-    let types: Vec<Value> = commands_received(&h)
-        .iter()
-        .map(|r| r["data"]["type"].clone())
-        .collect();
+    let types = command_types(&h);
     assert_eq!(
         types,
         [
@@ -515,10 +520,7 @@ async fn an_aborted_command_rejects_and_is_never_sent() {
 
     assert_eq!(outcome(&kept).await, json!({ "ok": true }));
     settle(300).await;
-    let types: Vec<Value> = commands_received(&h)
-        .iter()
-        .map(|r| r["data"]["type"].clone())
-        .collect();
+    let types = command_types(&h);
     assert_eq!(types, [json!("refresh_threads")]);
     // Aborting after settlement changes nothing.
     ctl.abort();
