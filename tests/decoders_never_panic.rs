@@ -11,7 +11,9 @@ use common::oracles::{
 };
 use common::{frame_messages, host_messages, Ledger, DESK};
 use deskbridge::core::frame::PENDING_LIMIT;
-use deskbridge::core::host::{Action, HostConfig, HostSession, Millis, Outgoing, Ticket};
+use deskbridge::core::host::{
+    Action, HostConfig, HostSession, Millis, Outgoing, Ticket, Transport,
+};
 use deskbridge::core::origin::Allowlist;
 use deskbridge::core::wire::{AgentStatus, Command, MAX_SAFE_INTEGER, MAX_THREADS};
 use proptest::prelude::*;
@@ -355,7 +357,10 @@ enum HostInput {
     Command(u8, Option<Millis>),
     Abort(Index),
     Advance(Millis),
-    Receive(usize, Value),
+    /// From the frame's window at `FROM[i]`, with a port transferred along if the bool says so.
+    Receive(usize, Value, bool),
+    /// On the port the session adopted (or on none).
+    OnPort(Value),
     Token(Option<Millis>),
 }
 
@@ -379,6 +384,11 @@ fn frame_traffic() -> impl Strategy<Value = Value> {
             )
         }),
         2 => (0u32..4, any::<bool>()).prop_map(|(p, ack)| common::ready(p, ack)),
+        1 => (0u32..4, any::<bool>()).prop_map(|(p, ack)| {
+            let mut ready = common::ready(p, ack);
+            ready["data"]["port"] = json!(true);
+            ready
+        }),
     ]
 }
 
@@ -390,18 +400,28 @@ fn host_input() -> impl Strategy<Value = HostInput> {
         4 => (0u8..4, prop::option::of(0u64..20_000)).prop_map(|(c, t)| HostInput::Command(c, t)),
         1 => any::<Index>().prop_map(HostInput::Abort),
         3 => prop_oneof![0u64..50, 0u64..20_000].prop_map(HostInput::Advance),
-        5 => (0..FROM.len(), frame_traffic()).prop_map(|(o, m)| HostInput::Receive(o, m)),
+        5 => (0..FROM.len(), frame_traffic(), any::<bool>())
+            .prop_map(|(o, m, p)| HostInput::Receive(o, m, p)),
+        2 => frame_traffic().prop_map(HostInput::OnPort),
         1 => prop::option::of(0u64..400_000).prop_map(HostInput::Token),
     ]
 }
 
 fn host_config() -> impl Strategy<Value = HostConfig> {
-    (0usize..8, 0u64..5_000, 0u64..20_000, 0u64..300_000).prop_map(|(q, h, c, w)| HostConfig {
-        queue_limit: q,
-        handshake_timeout: h,
-        command_timeout: c,
-        token_warning: w,
-    })
+    (
+        0usize..8,
+        0u64..5_000,
+        0u64..20_000,
+        0u64..300_000,
+        any::<bool>(),
+    )
+        .prop_map(|(q, h, c, w, m)| HostConfig {
+            queue_limit: q,
+            handshake_timeout: h,
+            command_timeout: c,
+            token_warning: w,
+            message_channel: m,
+        })
 }
 
 fn a_command(kind: u8) -> Command {
@@ -442,6 +462,7 @@ proptest! {
     ) {
         let destroy_at = destroy_at.map(|i| i.index(inputs.len() + 1));
         let queue_limit = cfg.queue_limit;
+        let message_channel = cfg.message_channel;
         let mut session: HostSession<&Value> = HostSession::new(common::origin(DESK), cfg);
         let mut now: Millis = common::T0;
         let mut ledger = Ledger::default();
@@ -477,9 +498,20 @@ proptest! {
                     }
                     actions
                 }
-                HostInput::Receive(from, msg) => {
-                    let received = session.receive(FROM[*from], &msg);
+                HostInput::Receive(from, msg, port) => {
+                    let received = session.receive_window(FROM[*from], &msg, *port);
                     if FROM[*from] != DESK {
+                        prop_assert!(received.event.is_none() && received.actions.is_empty());
+                    }
+                    if received.actions.contains(&Action::AdoptPort) {
+                        prop_assert!(*port && message_channel, "adopted a port it did not ask for");
+                    }
+                    received.actions
+                }
+                HostInput::OnPort(msg) => {
+                    let on_port = session.transport() == Transport::Port;
+                    let received = session.receive_port(&msg);
+                    if !on_port {
                         prop_assert!(received.event.is_none() && received.actions.is_empty());
                     }
                     received.actions
@@ -507,6 +539,7 @@ proptest! {
 enum FrameInput {
     Emit,
     Receive(usize, bool, Value),
+    OnPort(Value),
     TakePending,
     Destroy,
 }
@@ -523,6 +556,7 @@ fn frame_input() -> impl Strategy<Value = FrameInput> {
         6 => Just(FrameInput::Emit),
         4 => (0..PARENTS.len(), any::<bool>(), host_traffic())
             .prop_map(|(o, p, m)| FrameInput::Receive(o, p, m)),
+        2 => host_traffic().prop_map(FrameInput::OnPort),
         1 => Just(FrameInput::TakePending),
         1 => Just(FrameInput::Destroy),
     ]
@@ -558,6 +592,7 @@ proptest! {
                 FrameInput::Receive(from, from_parent, msg) => {
                     frame.receive(PARENTS[*from], *from_parent, msg)
                 }
+                FrameInput::OnPort(msg) => frame.receive_port(msg),
                 FrameInput::TakePending => frame.take_pending(),
                 FrameInput::Destroy => frame.destroy(),
             }

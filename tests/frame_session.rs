@@ -93,7 +93,8 @@ fn with_only_wildcards_events_wait_for_the_hello() {
         inbound,
         Inbound::Hello {
             origin: origin(CRM),
-            resync: false
+            resync: false,
+            port: false
         }
     );
     assert_eq!(s.take_pending(), ["e1", "e2", "e3"]);
@@ -126,7 +127,8 @@ fn a_late_hosts_hello_asks_for_the_state_again() {
         receive(&mut s, CRM, &late),
         Inbound::Hello {
             origin: origin(CRM),
-            resync: true
+            resync: true,
+            port: false
         }
     );
 }
@@ -139,7 +141,8 @@ fn hello_from_the_parent_makes_its_origin_the_only_target() {
         inbound,
         Inbound::Hello {
             origin: origin(PORTAL),
-            resync: false
+            resync: false,
+            port: false
         }
     );
     assert_eq!(s.parent(), Some(&origin(PORTAL)));

@@ -82,7 +82,10 @@ fn attaching_to_a_loaded_frame_says_hello_at_once() {
     let mut h = Host::new();
     assert_eq!(
         h.attach(true),
-        [Action::Post(Outgoing::Hello { resync: true })]
+        [Action::Post(Outgoing::Hello {
+            resync: true,
+            port: true
+        })]
     );
     assert!(!h.session.connected());
 }
@@ -90,7 +93,13 @@ fn attaching_to_a_loaded_frame_says_hello_at_once() {
 #[test]
 fn a_frame_load_says_hello() {
     let mut h = Host::new();
-    assert_eq!(h.load(), [Action::Post(Outgoing::Hello { resync: false })]);
+    assert_eq!(
+        h.load(),
+        [Action::Post(Outgoing::Hello {
+            resync: false,
+            port: true
+        })]
+    );
     assert_eq!(h.session.origin().as_str(), DESK);
 }
 
@@ -397,7 +406,13 @@ fn a_reload_disconnects_and_the_next_ready_flushes_exactly_once() {
     let actions = h.load();
     assert_eq!(failed_with(&actions, ErrorCode::Disconnected), [before]);
     assert_eq!(notices(&actions), [disconnected(DisconnectReason::Reload)]);
-    assert_eq!(posts(&actions), [Outgoing::Hello { resync: false }]);
+    assert_eq!(
+        posts(&actions),
+        [Outgoing::Hello {
+            resync: false,
+            port: true
+        }]
+    );
     assert!(!h.session.connected());
 
     let (meanwhile, actions) = h.command(Command::RefreshThreads);
@@ -458,7 +473,13 @@ fn removing_the_frame_disconnects_with_removed() {
 fn only_a_connected_session_reports_a_disconnection() {
     let mut h = Host::new();
     h.load();
-    assert_eq!(h.load(), [Action::Post(Outgoing::Hello { resync: false })]);
+    assert_eq!(
+        h.load(),
+        [Action::Post(Outgoing::Hello {
+            resync: false,
+            port: true
+        })]
+    );
     assert_eq!(h.remove(), []);
 }
 

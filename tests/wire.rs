@@ -549,7 +549,8 @@ fn ready_reports_protocol_and_ack() {
         frame_message(&ready(2, true)),
         FrameMessage::Ready {
             protocol: 2,
-            ack: true
+            ack: true,
+            port: false
         }
     );
     let no_ack = envelope("bytedesk_ready", json!({ "protocol": 3 }));
@@ -557,7 +558,8 @@ fn ready_reports_protocol_and_ack() {
         frame_message(&no_ack),
         FrameMessage::Ready {
             protocol: 3,
-            ack: false
+            ack: false,
+            port: false
         }
     );
     let mut no_data = ready(2, true);
@@ -828,14 +830,16 @@ fn hello_reports_the_hosts_protocol() {
         host_message(&json!({ "type": "bytedesk_hello", "data": { "protocol": 2 } })),
         HostMessage::Hello {
             protocol: 2,
-            resync: false
+            resync: false,
+            port: false
         }
     );
     assert_eq!(
         host_message(&json!({ "type": "bytedesk_hello" })),
         HostMessage::Hello {
             protocol: 0,
-            resync: false
+            resync: false,
+            port: false
         }
     );
 }
@@ -847,7 +851,8 @@ fn hello_asks_for_a_resync_only_with_a_literal_true() {
         hello(json!({ "protocol": 2, "resync": true })),
         HostMessage::Hello {
             protocol: 2,
-            resync: true
+            resync: true,
+            port: false
         }
     );
     for not_true in [json!("true"), json!(1), json!(null), json!({})] {
@@ -855,7 +860,8 @@ fn hello_asks_for_a_resync_only_with_a_literal_true() {
             hello(json!({ "protocol": 2, "resync": not_true })),
             HostMessage::Hello {
                 protocol: 2,
-                resync: false
+                resync: false,
+                port: false
             }
         );
     }

@@ -100,6 +100,7 @@ fuzz_target!(|data: &[u8]| {
         handshake_timeout: bytes.below(64) as u64 * 100,
         command_timeout: bytes.below(64) as u64 * 300,
         token_warning: bytes.below(64) as u64 * 1000,
+        message_channel: bytes.byte() & 1 == 1,
     };
     // Read every step first: the messages must outlive the session, which keeps views into
     // them (the mirrored thread list).

@@ -8,6 +8,11 @@
 //! the parent's real origin, so nothing ever reaches a parent that is not allowed, and nothing is
 //! ever posted to `'*'`. Events emitted while no target is known at all (an allowlist of only
 //! wildcard patterns, before the host spoke) wait in a bounded queue.
+//!
+//! A deskbridge host asks in its `bytedesk_hello` for a `MessageChannel`. The workstation then
+//! hands one port over with its `bytedesk_ready` (posted to the exact origin the hello came
+//! from) and posts every later event on its own end; it reads its end only once the host says
+//! `bytedesk_switch` on the window, so commands posted before the switch are handled first.
 
 use super::origin::{Allowlist, Origin};
 use super::view::View;
@@ -41,7 +46,12 @@ pub enum Inbound {
         /// The host attached late and asks for the current state (the last unread count and
         /// agent status) again.
         resync: bool,
+        /// Make a new `MessageChannel`, send one port with the ready, and post on the other
+        /// from now on. Either way, any earlier port is closed.
+        port: bool,
     },
+    /// The host adopted the port (`bytedesk_switch`): start reading it.
+    Switch,
     /// Deliver this command to the app's handler; answer afterwards if `reply` is set.
     Command {
         /// The normalised command.
@@ -51,12 +61,25 @@ pub enum Inbound {
     },
 }
 
+/// Where the workstation's port stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PortState {
+    /// No port: messages go on the window.
+    None,
+    /// A port was handed over with `bytedesk_ready`; events go on it, the host has not switched.
+    Offered,
+    /// The host switched: commands arrive on the port too.
+    Active,
+}
+
 /// The workstation's half of the session.
 #[derive(Debug)]
 pub struct FrameSession<E> {
     allowlist: Allowlist,
     parent: Option<Origin>,
     pending: VecDeque<E>,
+    message_channel: bool,
+    port: PortState,
     destroyed: bool,
 }
 
@@ -69,8 +92,27 @@ impl<E> FrameSession<E> {
             allowlist,
             parent,
             pending: VecDeque::new(),
+            message_channel: true,
+            port: PortState::None,
             destroyed: false,
         }
+    }
+
+    /// Whether to move to a `MessageChannel` when a host asks (default true). With `false` the
+    /// workstation keeps to window messages, and a host asking for a port gets a plain ready.
+    pub fn set_message_channel(&mut self, allowed: bool) {
+        self.message_channel = allowed;
+    }
+
+    /// The browser could not make the port a hello asked for: stay on the window.
+    pub fn set_port_failed(&mut self) {
+        self.port = PortState::None;
+    }
+
+    /// Whether outgoing messages go on the port (one was handed to the host) rather than the
+    /// window.
+    pub fn on_port(&self) -> bool {
+        self.port != PortState::None && !self.destroyed
     }
 
     /// The parent's origin, once known.
@@ -124,9 +166,29 @@ impl<E> FrameSession<E> {
         match decode_from_host(message) {
             Err(e) => Inbound::Refuse(e),
             Ok(FromHost::Unknown) => Inbound::Ignore,
-            Ok(FromHost::Message(HostMessage::Hello { resync, .. })) => {
+            Ok(FromHost::Message(HostMessage::Hello { resync, port, .. })) => {
                 self.parent = Some(origin.clone());
-                Inbound::Hello { origin, resync }
+                // A hello on the window comes from a host that is not on a port (a host on one
+                // says hello there): any earlier port belongs to a host that is gone.
+                let port = port && self.message_channel;
+                self.port = if port {
+                    PortState::Offered
+                } else {
+                    PortState::None
+                };
+                Inbound::Hello {
+                    origin,
+                    resync,
+                    port,
+                }
+            }
+            Ok(FromHost::Message(HostMessage::Switch)) => {
+                if self.port == PortState::Offered {
+                    self.port = PortState::Active;
+                    Inbound::Switch
+                } else {
+                    Inbound::Ignore
+                }
             }
             Ok(FromHost::Message(HostMessage::Command { command, id })) => {
                 self.parent = Some(origin.clone());
@@ -138,9 +200,30 @@ impl<E> FrameSession<E> {
         }
     }
 
+    /// A message arrived on the port, which only the host that was handed it holds: it is
+    /// judged as a message from the parent's origin. Commands only; a hello or switch on the
+    /// port is ignored.
+    pub fn receive_port<V: View>(&mut self, message: &V) -> Inbound {
+        if self.destroyed || self.port != PortState::Active {
+            return Inbound::Ignore;
+        }
+        let Some(origin) = self.parent.clone() else {
+            return Inbound::Ignore;
+        };
+        match decode_from_host(message) {
+            Err(e) => Inbound::Refuse(e),
+            Ok(FromHost::Message(HostMessage::Command { command, id })) => Inbound::Command {
+                command,
+                reply: id.map(|id| ReplyTo { id, origin }),
+            },
+            Ok(_) => Inbound::Ignore,
+        }
+    }
+
     /// End the session: no more targets, nothing accepted.
     pub fn destroy(&mut self) {
         self.destroyed = true;
+        self.port = PortState::None;
         self.pending.clear();
     }
 

@@ -15,6 +15,17 @@
 //!   Connected ──load / bye / removed──▶ Disconnected event, back to Handshaking or Unloaded
 //! ```
 //!
+//! ## Transport
+//!
+//! Messages start on the frame's window. A host that asks for it in `bytedesk_hello` (the
+//! default, [`HostConfig::message_channel`]) is handed a `MessagePort` with a deskbridge
+//! workstation's `bytedesk_ready`: [`Action::AdoptPort`] tells the browser layer to read it, the
+//! session says `bytedesk_switch` on the window, and from then on every [`Action::Post`] goes on
+//! the port ([`Transport::Port`]). Only the workstation the ready came from (checked by window
+//! and origin like any message) holds the other end. A disconnect closes the port
+//! ([`Action::ClosePort`]); the next document starts on the window again. Base-protocol peers
+//! never see a port.
+//!
 //! Commands issued before the session is connected wait in a bounded queue and are posted, in
 //! order, the moment it connects. Against a peer that said `bytedesk_ready` with `ack`, each
 //! command carries an `id` and settles when the workstation's `command_result` arrives; against
@@ -47,6 +58,9 @@ pub struct HostConfig {
     pub command_timeout: Millis,
     /// How long before the access token's expiry `token_expiring` fires. Default 5 minutes.
     pub token_warning: Millis,
+    /// Ask a deskbridge workstation to move the session to a `MessageChannel` port after the
+    /// handshake (faster than window messages). Default true.
+    pub message_channel: bool,
 }
 
 impl Default for HostConfig {
@@ -56,6 +70,7 @@ impl Default for HostConfig {
             handshake_timeout: 3_000,
             command_timeout: 15_000,
             token_warning: 5 * 60_000,
+            message_channel: true,
         }
     }
 }
@@ -94,6 +109,25 @@ enum Link {
     Connected(Peer),
     /// The frame shows something that is not the workstation.
     Lost,
+}
+
+/// What the session's messages travel on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// `postMessage` on the frame's window, to the workstation's exact origin.
+    Window,
+    /// A `MessagePort` the workstation handed over with `bytedesk_ready`.
+    Port,
+}
+
+impl Transport {
+    /// The transport as JS sees it: `'window'` or `'port'`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Window => "window",
+            Transport::Port => "port",
+        }
+    }
 }
 
 /// Why the connection ended.
@@ -148,7 +182,12 @@ pub enum Outgoing {
         /// Ask the workstation to send its current state again: set when the host attached
         /// to a frame that had already loaded, whose earlier events it cannot have heard.
         resync: bool,
+        /// Ask the workstation to hand over a `MessageChannel` port.
+        port: bool,
     },
+    /// `bytedesk_switch`: the session now reads and posts on the port it adopted. Always
+    /// posted on the window, whatever the transport.
+    Switch,
     /// A command, with the id the workstation should answer (none for base-protocol peers).
     Command {
         /// The command.
@@ -161,8 +200,14 @@ pub enum Outgoing {
 /// What the browser layer must do, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Post this to the frame at the session's origin.
+    /// Post this on the session's transport: the port once adopted, else the frame's window
+    /// at the session's origin. [`Outgoing::Switch`] always goes on the window.
     Post(Outgoing),
+    /// Read the `MessagePort` transferred with the message just received (replacing any port
+    /// held before), and post on it from now on.
+    AdoptPort,
+    /// Close the port the session talked on; messages go on the window again.
+    ClosePort,
     /// Settle the app's promise for this ticket.
     Settle(Ticket, Result<(), DeskError>),
     /// Tell the app.
@@ -208,6 +253,10 @@ pub struct HostSession<V> {
     in_flight: BTreeMap<Ticket, Millis>,
     mirror: Mirror<V>,
     token_expiry: Option<(Millis, bool)>,
+    transport: Transport,
+    /// Which event types arrived since the last `bytedesk_hello` (by [`EventType::index`]): a
+    /// replayed event of such a type is older than what the app has seen, and is dropped.
+    heard: [bool; 4],
     /// No `load` has fired since the session started or the last document said goodbye: the
     /// next `load` belongs to the document now showing, which may already have connected
     /// (a workstation says `bytedesk_ready` as its script runs, before its `load`).
@@ -232,6 +281,8 @@ impl<V: View + Clone> HostSession<V> {
                 agent_status: None,
             },
             token_expiry: None,
+            transport: Transport::Window,
+            heard: [false; 4],
             awaiting_load: true,
             destroyed: false,
         }
@@ -250,6 +301,11 @@ impl<V: View + Clone> HostSession<V> {
     /// Whether a workstation is connected now.
     pub fn connected(&self) -> bool {
         matches!(self.link, Link::Connected(_))
+    }
+
+    /// What messages travel on now.
+    pub fn transport(&self) -> Transport {
+        self.transport
     }
 
     /// The connected peer, if any.
@@ -304,8 +360,9 @@ impl<V: View + Clone> HostSession<V> {
             return Vec::new();
         }
         if std::mem::replace(&mut self.awaiting_load, false) && self.connected() {
-            // The load of the document that already connected: not a reload.
-            return vec![Action::Post(Outgoing::Hello { resync: false })];
+            // The load of the document that already connected: not a reload. Ask for a port only
+            // if there is none yet: a second one could strand messages sent on the first.
+            return vec![Action::Post(self.hello(false))];
         }
         let mut actions = self.disconnect(DisconnectReason::Reload);
         actions.extend(self.start_handshake(now, false));
@@ -323,11 +380,19 @@ impl<V: View + Clone> HostSession<V> {
         actions
     }
 
+    fn hello(&mut self, resync: bool) -> Outgoing {
+        self.heard = [false; 4];
+        Outgoing::Hello {
+            resync,
+            port: self.config.message_channel && self.transport == Transport::Window,
+        }
+    }
+
     fn start_handshake(&mut self, now: Millis, resync: bool) -> Vec<Action> {
         self.link = Link::Handshaking {
             deadline: now.saturating_add(self.config.handshake_timeout),
         };
-        vec![Action::Post(Outgoing::Hello { resync })]
+        vec![Action::Post(self.hello(resync))]
     }
 
     fn disconnect(&mut self, reason: DisconnectReason) -> Vec<Action> {
@@ -343,6 +408,10 @@ impl<V: View + Clone> HostSession<V> {
                 Action::Settle(t, Err(e))
             })
             .collect();
+        if self.transport == Transport::Port {
+            self.transport = Transport::Window;
+            actions.push(Action::ClosePort);
+        }
         if was_connected {
             actions.push(Action::Notify(Notice::Disconnected { reason }));
         }
@@ -523,13 +592,45 @@ impl<V: View + Clone> HostSession<V> {
     /// A message arrived from the frame's window. `origin` is `event.origin`; the browser layer
     /// has already checked that `event.source` is this frame's window.
     pub fn receive(&mut self, origin: &str, message: &V) -> Received<V> {
+        self.receive_window(origin, message, false)
+    }
+
+    /// A message arrived from the frame's window, with a `MessagePort` transferred along if
+    /// `port_attached` (`event.ports[0]`). Only a `bytedesk_ready` that says `port: true` makes
+    /// the session adopt it, and only if this session asked for one.
+    pub fn receive_window(
+        &mut self,
+        origin: &str,
+        message: &V,
+        port_attached: bool,
+    ) -> Received<V> {
+        if self.destroyed || origin != self.origin.as_str() {
+            return Received {
+                event: None,
+                actions: Vec::new(),
+            };
+        }
+        self.decode(message, port_attached)
+    }
+
+    /// A message arrived on the adopted port. Only the workstation that handed the port over
+    /// holds its other end, so there is no origin to check; a port the session no longer uses
+    /// is not listened to.
+    pub fn receive_port(&mut self, message: &V) -> Received<V> {
+        if self.destroyed || self.transport != Transport::Port {
+            return Received {
+                event: None,
+                actions: Vec::new(),
+            };
+        }
+        self.decode(message, false)
+    }
+
+    fn decode(&mut self, message: &V, port_attached: bool) -> Received<V> {
         let mut out = Received {
             event: None,
             actions: Vec::new(),
         };
-        if self.destroyed || origin != self.origin.as_str() {
-            return out;
-        }
         let decoded = match decode_from_frame(message) {
             Ok(FromFrame::Message(m)) => m,
             Ok(FromFrame::Unknown) => return out,
@@ -540,11 +641,20 @@ impl<V: View + Clone> HostSession<V> {
             }
         };
         match decoded {
-            FrameMessage::Ready { protocol, ack } => {
+            FrameMessage::Ready {
+                protocol,
+                ack,
+                port,
+            } => {
                 self.spoke_extension = true;
+                if port && port_attached && self.config.message_channel {
+                    self.transport = Transport::Port;
+                    out.actions.push(Action::AdoptPort);
+                    out.actions.push(Action::Post(Outgoing::Switch));
+                }
                 let peer = Peer::Extended { protocol, ack };
                 if self.peer() != Some(peer) {
-                    out.actions = self.connect(peer);
+                    out.actions.extend(self.connect(peer));
                 }
             }
             FrameMessage::CommandResult {
@@ -573,7 +683,12 @@ impl<V: View + Clone> HostSession<V> {
                 out.actions = self.disconnect(DisconnectReason::Unload);
                 self.awaiting_load = true;
             }
-            FrameMessage::Event(event) => {
+            FrameMessage::Replay(event) if self.heard[event.event_type().index()] => {
+                // The workstation's last state as it was when it read our hello; an event of
+                // this type that arrived since is at least as new.
+            }
+            FrameMessage::Event(event) | FrameMessage::Replay(event) => {
+                self.heard[event.event_type().index()] = true;
                 if !self.connected() {
                     // A workstation that sends events without a handshake speaks the base
                     // protocol: it is there and listening.
@@ -610,10 +725,14 @@ impl<V: View + Clone> HostSession<V> {
         let tickets: Vec<Ticket> = queued
             .chain(std::mem::take(&mut self.in_flight).into_keys())
             .collect();
-        tickets
+        let mut actions: Vec<Action> = tickets
             .into_iter()
             .map(|t| Action::Settle(t, Err(destroyed())))
-            .collect()
+            .collect();
+        if std::mem::replace(&mut self.transport, Transport::Window) == Transport::Port {
+            actions.push(Action::ClosePort);
+        }
+        actions
     }
 }
 

@@ -9,9 +9,16 @@
 //!
 //! deskbridge's extension, which a base-protocol peer simply ignores:
 //!
-//! * host → workstation `bytedesk_hello { protocol }`, and a top-level numeric `id` on commands;
-//! * workstation → host `bytedesk_ready { protocol, ack }`,
-//!   `command_result { id, ok, error? }` and `bytedesk_bye` (the page is going away).
+//! * host → workstation `bytedesk_hello { protocol, resync?, port? }`, `bytedesk_switch`, and a
+//!   top-level numeric `id` on commands;
+//! * workstation → host `bytedesk_ready { protocol, ack, port? }`,
+//!   `command_result { id, ok, error? }`, `bytedesk_bye` (the page is going away), and
+//!   `replay: true` on an event envelope sent again because the host asked for `resync`.
+//!
+//! `port` in a hello asks the workstation to move the session to a `MessageChannel`; `port: true`
+//! in a ready says its second port travels with that message. The host answers with
+//! `bytedesk_switch` on the window, after which both sides post only on the port (see
+//! `PROTOCOL.md`).
 //!
 //! Decoders read through [`View`] and never panic, whatever the input: a value that is not what
 //! the protocol says gives a [`DecodeError`] naming the field, never a partial result.
@@ -33,6 +40,9 @@ pub const COMMAND_RESULT: &str = "command_result";
 pub const UNHANDLED: &str = "UNHANDLED";
 /// Type of the workstation's notice that its page is going away.
 pub const BYE: &str = "bytedesk_bye";
+/// Type of the host's notice, on the window, that it now reads and posts on the port it was
+/// handed: the workstation starts reading its end only then, so no command overtakes another.
+pub const SWITCH: &str = "bytedesk_switch";
 
 /// Most threads one `unread_message_count` may list; a longer list is refused rather than
 /// walked (a hostile frame could otherwise make every message cost seconds).
@@ -79,6 +89,11 @@ impl EventType {
     /// The event type with this wire name.
     pub fn parse(name: &str) -> Option<EventType> {
         EventType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// The event type's position in [`EventType::ALL`], for per-type tables.
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -469,12 +484,18 @@ pub fn decode_event_data<V: View>(ty: EventType, data: Option<V>) -> Result<Even
 pub enum FrameMessage<V> {
     /// One of the four events.
     Event(Event<V>),
+    /// One of the four events sent again (`replay: true`) because the host asked for `resync`:
+    /// the last state the workstation had reported, which the host may already have heard.
+    Replay(Event<V>),
     /// `bytedesk_ready`: the workstation speaks the extension.
     Ready {
         /// Its protocol version (2 or more).
         protocol: u32,
         /// Whether it answers commands with `command_result`.
         ack: bool,
+        /// `data.port === true`: the workstation's end of a `MessageChannel` travels with this
+        /// message, for the host to talk on from now on.
+        port: bool,
     },
     /// `command_result`: the app's handler ran.
     CommandResult {
@@ -526,17 +547,23 @@ pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> 
         }
     }
     if let Some(et) = EventType::parse(&ty) {
-        return decode_event_data(et, msg.field("data"))
-            .map(|e| FromFrame::Message(FrameMessage::Event(e)));
+        let event = decode_event_data(et, msg.field("data"))?;
+        let replay = msg.field("replay").and_then(|r| r.boolean()) == Some(true);
+        return Ok(FromFrame::Message(if replay {
+            FrameMessage::Replay(event)
+        } else {
+            FrameMessage::Event(event)
+        }));
     }
     let message = match ty.as_str() {
         READY => {
             let data = object(msg.field("data"), "data")?;
             let protocol = required_count(data.field("protocol"), "data.protocol")?;
-            let ack = data.field("ack").and_then(|a| a.boolean()).unwrap_or(false);
+            let flag = |name: &str| data.field(name).and_then(|a| a.boolean()) == Some(true);
             FrameMessage::Ready {
                 protocol: protocol.min(u32::MAX as u64) as u32,
-                ack,
+                ack: flag("ack"),
+                port: flag("port"),
             }
         }
         COMMAND_RESULT => {
@@ -592,7 +619,12 @@ pub enum HostMessage {
         /// `data.resync === true`: the host attached after the workstation had loaded and may
         /// have missed its events, so it asks for the current state again.
         resync: bool,
+        /// `data.port === true`: the host asks to move the session to a `MessageChannel`.
+        port: bool,
     },
+    /// `bytedesk_switch`: the host took the port the workstation handed it and talks on it
+    /// from now on.
+    Switch,
 }
 
 /// What a workstation makes of one message from its parent at an allowed origin.
@@ -615,6 +647,7 @@ fn is_host_type(ty: &str) -> bool {
             | "refresh_threads"
             | "clear_unread_count"
             | HELLO
+            | SWITCH
     )
 }
 
@@ -670,8 +703,10 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
             let data = msg.field("data").filter(|d| d.is_object());
             let field = |name: &str| data.as_ref().and_then(|d| d.field(name));
             let protocol = field("protocol").and_then(|p| p.number()).unwrap_or(0.0);
+            let flag = |name: &str| field(name).and_then(|r| r.boolean()) == Some(true);
             Ok(FromHost::Message(HostMessage::Hello {
-                resync: field("resync").and_then(|r| r.boolean()) == Some(true),
+                resync: flag("resync"),
+                port: flag("port"),
                 protocol: if protocol.is_finite() && protocol >= 0.0 {
                     protocol.min(u32::MAX as f64) as u32
                 } else {
@@ -679,6 +714,7 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
                 },
             }))
         }
+        SWITCH => Ok(FromHost::Message(HostMessage::Switch)),
         _ => Ok(FromHost::Unknown),
     }
 }

@@ -3,7 +3,7 @@
 use crate::core::host::Outgoing;
 use crate::core::wire::{Command, PROTOCOL, SOURCE};
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Set `key` on a fresh plain object; cannot fail for such objects.
 pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
@@ -29,13 +29,23 @@ pub(crate) fn envelope(ty: &str, data: &JsValue) -> Object {
     ])
 }
 
-/// The data of `bytedesk_ready`.
-pub(crate) fn ready_data() -> JsValue {
-    object(&[
+/// The data of `bytedesk_ready`; `port` says a `MessagePort` travels with it.
+pub(crate) fn ready_data(port: bool) -> JsValue {
+    let data = object(&[
         ("protocol", JsValue::from(PROTOCOL)),
         ("ack", JsValue::TRUE),
-    ])
-    .into()
+    ]);
+    if port {
+        set(&data, "port", &JsValue::TRUE);
+    }
+    data.into()
+}
+
+/// A copy of a stored event envelope marked `replay: true`, sent again for a host's `resync`.
+pub(crate) fn replayed(envelope: &JsValue) -> JsValue {
+    let copy = Object::assign(&Object::new(), envelope.unchecked_ref());
+    set(&copy, "replay", &JsValue::TRUE);
+    copy.into()
 }
 
 /// The data a command handler receives: `{ status }`, `{}` or `{ threadUid }`.
@@ -53,16 +63,20 @@ pub(crate) fn command_data(command: &Command) -> JsValue {
 /// A host → workstation message in the seed shape `{ type, data? }`, plus `id` when acknowledged.
 pub(crate) fn outgoing(message: &Outgoing) -> JsValue {
     match message {
-        Outgoing::Hello { resync } => {
+        Outgoing::Hello { resync, port } => {
             let data = object(&[("protocol", JsValue::from(PROTOCOL))]);
             if *resync {
                 set(&data, "resync", &JsValue::TRUE);
+            }
+            if *port {
+                set(&data, "port", &JsValue::TRUE);
             }
             object(&[
                 ("type", JsValue::from_str(crate::core::wire::HELLO)),
                 ("data", data.into()),
             ])
         }
+        Outgoing::Switch => object(&[("type", JsValue::from_str(crate::core::wire::SWITCH))]),
         Outgoing::Command { command, id } => {
             let obj = object(&[("type", JsValue::from_str(command.name().as_str()))]);
             if !matches!(command, Command::RefreshThreads) {

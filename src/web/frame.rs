@@ -1,6 +1,6 @@
 //! `DeskFrame`: the workstation's side, inside the iframe.
 
-use super::envelope::{command_data, envelope, object, ready_data};
+use super::envelope::{command_data, envelope, object, ready_data, replayed};
 use super::error::js_error;
 use super::jsview::JsView;
 use super::listeners::{call_each, on_window_message, Listeners, Subscription};
@@ -41,25 +41,42 @@ struct FrameInner {
     /// The last `unread_message_count` and `agent_status_changed` envelopes emitted: the
     /// state a host that attached late asks for again (`bytedesk_hello` with `resync`).
     state: [Option<JsValue>; 2],
+    /// This side's end of the `MessageChannel` handed to the host, once one was.
+    port: Option<(web_sys::MessagePort, EventListener)>,
 }
 
 impl FrameInner {
-    /// Post `message` to each origin; a message that cannot be cloned is an error for the app.
+    /// Post `message` on the port if the host was handed one, else to each origin on the
+    /// window; a message that cannot be cloned is an error for the app.
     fn post(&self, message: &JsValue, targets: &[Origin]) -> Result<(), JsValue> {
+        if let Some((port, _)) = self.port.as_ref().filter(|_| self.session.on_port()) {
+            return port.post_message(message).map_err(not_posted);
+        }
         for origin in targets {
-            self.parent.post_message(message, origin.as_str()).map_err(|e| {
-                let detail = e
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_default();
-                js_error(
-                    ErrorCode::InvalidArgument,
-                    &format!("the event could not be posted (does it hold functions or DOM nodes?): {detail}"),
-                )
-            })?;
+            self.parent
+                .post_message(message, origin.as_str())
+                .map_err(not_posted)?;
         }
         Ok(())
     }
+
+    /// Close the port, if any: the host it was handed to is gone or asked anew.
+    fn close_port(&mut self) {
+        if let Some((port, _)) = self.port.take() {
+            port.close();
+        }
+    }
+}
+
+fn not_posted(e: JsValue) -> JsValue {
+    let detail = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_default();
+    js_error(
+        ErrorCode::InvalidArgument,
+        &format!("the event could not be posted (does it hold functions or DOM nodes?): {detail}"),
+    )
 }
 
 /// The workstation's connection to the page that embeds it.
@@ -129,13 +146,23 @@ impl DeskFrame {
             Ok(Some(p)) if JsValue::from(&p) != JsValue::from(&window) => p,
             _ => return Ok(None),
         };
-        let session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
+        let mut session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
+        match super::host::get(&options, "messageChannel") {
+            v if v.is_undefined() => {}
+            v => session.set_message_channel(v.as_bool().ok_or_else(|| {
+                js_error(
+                    ErrorCode::InvalidArgument,
+                    "messageChannel must be a boolean",
+                )
+            })?),
+        }
         let inner = Rc::new(RefCell::new(FrameInner {
             session,
             parent,
             listeners: Listeners::new(),
             dom: Vec::new(),
             state: [None, None],
+            port: None,
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -152,7 +179,7 @@ impl DeskFrame {
             let targets = i.session.targets();
             // Announce ourselves: a deskbridge host upgrades to acknowledged commands; a
             // base-protocol host ignores an unknown type.
-            let _ = i.post(&envelope(READY, &ready_data()).into(), &targets);
+            let _ = i.post(&envelope(READY, &ready_data(false)).into(), &targets);
         }
         Ok(Some(DeskFrame { inner }))
     }
@@ -258,6 +285,17 @@ impl DeskFrame {
             .map(|o| o.as_str().to_owned())
     }
 
+    /// What messages travel on now: `'port'` once the host was handed a `MessageChannel`
+    /// port, else `'window'`.
+    #[wasm_bindgen(getter, unchecked_return_type = "'window' | 'port'")]
+    pub fn transport(&self) -> String {
+        if self.inner.borrow().session.on_port() {
+            "port".to_owned()
+        } else {
+            "window".to_owned()
+        }
+    }
+
     /// Say goodbye to the host, stop listening and drop every handler. Idempotent.
     pub fn destroy(&self) {
         let dom = {
@@ -268,6 +306,7 @@ impl DeskFrame {
             let targets = inner.session.targets();
             let _ = inner.post(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
             inner.session.destroy();
+            inner.close_port();
             inner.listeners.borrow_mut().clear();
             std::mem::take(&mut inner.dom)
         };
@@ -294,19 +333,72 @@ fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
             .borrow_mut()
             .session
             .receive(&event.origin(), from_parent, &JsView(event.data()));
+    handle(&inner, inbound, event.data());
+}
+
+/// A message on the port handed to the host: commands only, from that host.
+fn on_port_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
+    let inbound = inner
+        .borrow_mut()
+        .session
+        .receive_port(&JsView(event.data()));
+    handle(inner, inbound, event.data());
+}
+
+/// Hand the host a new `MessageChannel` port with `bytedesk_ready`, at `origin` only; this side
+/// posts on the other end from now on, and reads it once the host says `bytedesk_switch`.
+fn offer_port(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> Result<(), JsValue> {
+    let channel = web_sys::MessageChannel::new()?;
+    let weak = Rc::downgrade(inner);
+    let listener = EventListener::new(&channel.port1(), "message", move |event| {
+        if let (Some(inner), Some(event)) =
+            (weak.upgrade(), event.dyn_ref::<web_sys::MessageEvent>())
+        {
+            on_port_message(&inner, event);
+        }
+    });
+    let ready: JsValue = envelope(READY, &ready_data(true)).into();
+    let transfer = js_sys::Array::of1(&channel.port2());
+    inner
+        .borrow()
+        .parent
+        .post_message_with_transfer(&ready, origin.as_str(), &transfer)?;
+    inner.borrow_mut().port = Some((channel.port1(), listener));
+    Ok(())
+}
+
+fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
+    let inner = inner.clone();
     match inbound {
         Inbound::Ignore => {}
         Inbound::Refuse(e) => report(&inner, invalid(&e).into()),
-        Inbound::Hello { origin, resync } => {
-            let ready = envelope(READY, &ready_data()).into();
-            let _ = inner.borrow().post(&ready, std::slice::from_ref(&origin));
+        Inbound::Switch => {
+            if let Some((port, _)) = &inner.borrow().port {
+                port.start();
+            }
+        }
+        Inbound::Hello {
+            origin,
+            resync,
+            port,
+        } => {
+            inner.borrow_mut().close_port();
+            if !(port && offer_port(&inner, &origin).is_ok()) {
+                if port {
+                    // No channel could be made: stay on the window.
+                    inner.borrow_mut().session.set_port_failed();
+                }
+                let ready = envelope(READY, &ready_data(false)).into();
+                let _ = inner.borrow().post(&ready, std::slice::from_ref(&origin));
+            }
             let flushed = flush_pending(&inner, &origin);
             // A host that attached late missed the state events; when events were still
-            // waiting, the flush just delivered every one of them instead.
+            // waiting, the flush just delivered every one of them instead. Replays are marked,
+            // so a host that heard a newer event of the same type meanwhile drops them.
             if resync && flushed == 0 {
                 let i = inner.borrow();
                 for message in i.state.iter().flatten() {
-                    let _ = i.post(message, std::slice::from_ref(&origin));
+                    let _ = i.post(&replayed(message), std::slice::from_ref(&origin));
                 }
             }
         }
@@ -321,7 +413,6 @@ fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
                 .borrow()
                 .for_key(FrameKey::Command(command.name()));
             let data = command_data(&command);
-            let raw = event.data();
             if callbacks.is_empty() {
                 if let Some(reply) = reply {
                     let message = format!(

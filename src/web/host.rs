@@ -5,7 +5,9 @@ use super::error::js_error;
 use super::jsview::JsView;
 use super::listeners::{call_each, on_window_message, Listeners, Subscription};
 use crate::core::error::{DeskError, ErrorCode};
-use crate::core::host::{Action, HostConfig, HostSession, Millis, Notice, Ticket};
+use crate::core::host::{
+    Action, HostConfig, HostSession, Millis, Notice, Outgoing, Received, Ticket,
+};
 use crate::core::origin::Origin;
 use crate::core::token::{desktop_url, login_url, LoginEntry};
 use crate::core::wire::{AgentStatus, Command, EventType};
@@ -54,6 +56,11 @@ pub(crate) struct HostInner {
     observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
     timer: Option<(Millis, Timeout)>,
     login: Option<Login>,
+    /// Ports the workstation handed over, newest last (the one posted on). An older one is
+    /// still read until the session closes them all: messages already on it are not lost.
+    ports: Vec<(web_sys::MessagePort, EventListener)>,
+    /// The port transferred with the message being handled, for [`Action::AdoptPort`].
+    transferred: Option<web_sys::MessagePort>,
 }
 
 /// How a host made with `DeskHost.create` builds its iframe's `src`, so `relogin` can rebuild it.
@@ -137,6 +144,17 @@ fn millis(options: &JsValue, key: &str) -> Result<Option<Millis>, JsValue> {
 
 pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {
     let mut config = HostConfig::default();
+    match get(options, "messageChannel") {
+        v if v.is_undefined() => {}
+        v => {
+            config.message_channel = v.as_bool().ok_or_else(|| {
+                js_error(
+                    ErrorCode::InvalidArgument,
+                    "messageChannel must be a boolean",
+                )
+            })?
+        }
+    }
     if let Some(v) = millis(options, "handshakeTimeout")? {
         config.handshake_timeout = v;
     }
@@ -176,6 +194,8 @@ impl DeskHost {
             observer: None,
             timer: None,
             login: None,
+            ports: Vec::new(),
+            transferred: None,
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -522,6 +542,13 @@ impl DeskHost {
         self.inner.borrow().session.connected()
     }
 
+    /// What messages travel on now: `'port'` once a deskbridge workstation handed over a
+    /// `MessageChannel` port, else `'window'`.
+    #[wasm_bindgen(getter, unchecked_return_type = "'window' | 'port'")]
+    pub fn transport(&self) -> String {
+        self.inner.borrow().session.transport().as_str().to_owned()
+    }
+
     /// The workstation origin this host trusts and posts to.
     #[wasm_bindgen(getter)]
     pub fn origin(&self) -> String {
@@ -618,9 +645,19 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
         match action {
             Action::Post(message) => {
                 let i = inner.borrow();
-                if let Some(w) = i.iframe.content_window() {
+                let port = i.ports.last().filter(|_| message != Outgoing::Switch);
+                if let Some((port, _)) = port {
+                    let _ = port.post_message(&outgoing(&message));
+                } else if let Some(w) = i.iframe.content_window() {
                     // Never '*': the browser delivers only if the frame shows this origin.
                     let _ = w.post_message(&outgoing(&message), i.session.origin().as_str());
+                }
+            }
+            Action::AdoptPort => adopt_port(inner),
+            Action::ClosePort => {
+                let ports = std::mem::take(&mut inner.borrow_mut().ports);
+                for (port, _) in &ports {
+                    port.close();
                 }
             }
             Action::Settle(ticket, result) => {
@@ -669,6 +706,26 @@ fn arm_timer(inner: &Rc<RefCell<HostInner>>) {
     }
 }
 
+/// Read the port that came with the `bytedesk_ready` being handled, and post on it from now on.
+fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
+    let Some(port) = inner.borrow_mut().transferred.take() else {
+        return;
+    };
+    let weak = Rc::downgrade(inner);
+    let listener = EventListener::new(&port, "message", move |event| {
+        let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<web_sys::MessageEvent>())
+        else {
+            return;
+        };
+        let message = JsView(event.data());
+        let received = inner.borrow_mut().session.receive_port(&message);
+        deliver(&inner, received, &message);
+    });
+    // Messages the workstation posted since its ready wait in the port until it is started.
+    port.start();
+    inner.borrow_mut().ports.push((port, listener));
+}
+
 fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
     let inner = inner.clone();
     let from_frame = {
@@ -682,14 +739,25 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
         return;
     }
     let message = JsView(event.data());
-    let received = inner
-        .borrow_mut()
-        .session
-        .receive(&event.origin(), &message);
-    run(&inner, received.actions);
+    let port = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok();
+    let received = {
+        let mut i = inner.borrow_mut();
+        let received = i
+            .session
+            .receive_window(&event.origin(), &message, port.is_some());
+        i.transferred = port;
+        received
+    };
+    deliver(&inner, received, &message);
+}
+
+/// Carry out what a message produced, then hand its event to the app.
+fn deliver(inner: &Rc<RefCell<HostInner>>, received: Received<JsView>, message: &JsView) {
+    run(inner, received.actions);
+    inner.borrow_mut().transferred = None;
     if let Some(ev) = received.event {
         let data = js_sys::Reflect::get(&message.0, &JsValue::from_str("data"))
             .unwrap_or(JsValue::UNDEFINED);
-        emit(&inner, HostKey::Event(ev.event_type()), &data, &message.0);
+        emit(inner, HostKey::Event(ev.event_type()), &data, &message.0);
     }
 }

@@ -82,6 +82,14 @@ pub fn ready(protocol: u32, ack: bool) -> Value {
     )
 }
 
+/// `bytedesk_ready` of a deskbridge workstation that hands over a `MessagePort` with it.
+pub fn ready_with_port() -> Value {
+    envelope(
+        "bytedesk_ready",
+        json!({ "protocol": 2, "ack": true, "port": true }),
+    )
+}
+
 /// A successful `command_result`.
 pub fn result_ok(id: u64) -> Value {
     envelope("command_result", json!({ "id": id, "ok": true }))
@@ -124,6 +132,8 @@ pub fn host_messages() -> Vec<Value> {
         json!({ "type": "refresh_threads", "id": 5 }),
         json!({ "type": "clear_unread_count", "data": { "threadUid": "t1" } }),
         json!({ "type": "bytedesk_hello", "data": { "protocol": 2 } }),
+        json!({ "type": "bytedesk_hello", "data": { "protocol": 2, "port": true } }),
+        json!({ "type": "bytedesk_switch" }),
     ]
 }
 
@@ -240,6 +250,23 @@ impl Host {
     pub fn receive_from(&mut self, origin: &str, message: Value) -> Received<&'static Value> {
         let message: &'static Value = Box::leak(Box::new(message));
         let received = self.session.receive(origin, &message);
+        self.ledger.record(&received.actions);
+        received
+    }
+
+    /// A message from the frame's window at the workstation's origin, with a `MessagePort`
+    /// transferred along.
+    pub fn receive_with_port(&mut self, message: Value) -> Received<&'static Value> {
+        let message: &'static Value = Box::leak(Box::new(message));
+        let received = self.session.receive_window(DESK, &message, true);
+        self.ledger.record(&received.actions);
+        received
+    }
+
+    /// A message on the port the session adopted.
+    pub fn receive_on_port(&mut self, message: Value) -> Received<&'static Value> {
+        let message: &'static Value = Box::leak(Box::new(message));
+        let received = self.session.receive_port(&message);
         self.ledger.record(&received.actions);
         received
     }

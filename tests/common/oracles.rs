@@ -253,6 +253,7 @@ impl CheckedFrame {
                 assert!(trusted, "answered a stranger's hello");
                 assert_eq!(o.as_str(), origin);
             }
+            Inbound::Switch => assert!(trusted, "switched to a port for a stranger"),
             Inbound::Command { reply, .. } => {
                 assert!(trusted, "obeyed a stranger");
                 if let Some(r) = reply {
@@ -275,6 +276,26 @@ impl CheckedFrame {
     }
 
     /// The app destroys the frame.
+    /// A message arrives on the port the host was handed (if any): it can only be a command
+    /// from the parent, answered there.
+    pub fn receive_port(&mut self, message: &Value) {
+        match self.session.receive_port(&message) {
+            Inbound::Ignore | Inbound::Refuse(_) => {}
+            Inbound::Command { reply, .. } => {
+                let parent = self.session.parent().cloned();
+                assert!(
+                    parent.is_some(),
+                    "obeyed a port before the parent was known"
+                );
+                if let Some(r) = reply {
+                    assert_eq!(Some(r.origin), parent, "answer sent elsewhere");
+                }
+            }
+            other => panic!("a port message did {other:?}"),
+        }
+        self.check();
+    }
+
     pub fn destroy(&mut self) {
         self.session.destroy();
         self.check();
