@@ -6,7 +6,7 @@
 mod common;
 
 use common::{agent_status, origin};
-use deskbridge::core::frame::{FrameSession, Inbound, ReplyTo, PENDING_LIMIT};
+use deskbridge::core::frame::{FrameSession, Inbound, PortPlan, ReplyTo, PENDING_LIMIT};
 use deskbridge::core::origin::{Allowlist, Origin};
 use deskbridge::core::wire::{AgentStatus, Command, Problem};
 use serde_json::{json, Value};
@@ -94,7 +94,7 @@ fn with_only_wildcards_events_wait_for_the_hello() {
         Inbound::Hello {
             origin: origin(CRM),
             resync: false,
-            port: false
+            port: PortPlan::Window
         }
     );
     assert_eq!(s.take_pending(), ["e1", "e2", "e3"]);
@@ -128,7 +128,7 @@ fn a_late_hosts_hello_asks_for_the_state_again() {
         Inbound::Hello {
             origin: origin(CRM),
             resync: true,
-            port: false
+            port: PortPlan::Window
         }
     );
 }
@@ -142,7 +142,7 @@ fn hello_from_the_parent_makes_its_origin_the_only_target() {
         Inbound::Hello {
             origin: origin(PORTAL),
             resync: false,
-            port: false
+            port: PortPlan::Window
         }
     );
     assert_eq!(s.parent(), Some(&origin(PORTAL)));

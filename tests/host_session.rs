@@ -2,7 +2,8 @@
 //! The host's session with its workstation frame, driven by hand with a fake clock: the
 //! handshake, the command queue, acknowledgements, timeouts, reloads, the origin check,
 //! diagnostics, mirrored state and token expiry. Every scenario runs through a ledger that fails
-//! the test if any ticket settles twice.
+//! the test if any ticket settles twice. These sessions keep to window messages; the move to a
+//! `MessageChannel` port is tested in `message_port.rs`.
 
 mod common;
 
@@ -67,7 +68,7 @@ fn defaults_are_the_documented_ones() {
 
 #[test]
 fn commands_before_the_frame_loads_wait_in_the_queue() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (_, actions) = h.command(busy());
     assert_eq!(actions, []);
     assert_eq!(h.attach(false), []);
@@ -79,12 +80,12 @@ fn commands_before_the_frame_loads_wait_in_the_queue() {
 
 #[test]
 fn attaching_to_a_loaded_frame_says_hello_at_once() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     assert_eq!(
         h.attach(true),
         [Action::Post(Outgoing::Hello {
             resync: true,
-            port: true
+            port: false
         })]
     );
     assert!(!h.session.connected());
@@ -92,12 +93,12 @@ fn attaching_to_a_loaded_frame_says_hello_at_once() {
 
 #[test]
 fn a_frame_load_says_hello() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     assert_eq!(
         h.load(),
         [Action::Post(Outgoing::Hello {
             resync: false,
-            port: true
+            port: false
         })]
     );
     assert_eq!(h.session.origin().as_str(), DESK);
@@ -107,7 +108,7 @@ fn a_frame_load_says_hello() {
 
 #[test]
 fn ready_with_ack_flushes_the_queue_in_order_with_ids() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (a, _) = h.command(busy());
     let (b, _) = h.command(Command::RefreshThreads);
     let (c, _) = h.command(clear("t1"));
@@ -137,7 +138,7 @@ fn ready_with_ack_flushes_the_queue_in_order_with_ids() {
 
 #[test]
 fn ready_without_ack_flushes_without_ids_and_settles_on_post() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (a, _) = h.command(busy());
     let (b, _) = h.command(clear("t1"));
     h.load();
@@ -157,7 +158,7 @@ fn ready_without_ack_flushes_without_ids_and_settles_on_post() {
 
 #[test]
 fn silence_until_the_handshake_timeout_means_a_seed_workstation() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (a, _) = h.command(busy());
     let (b, _) = h.command(Command::RefreshThreads);
     h.load();
@@ -179,7 +180,7 @@ fn silence_until_the_handshake_timeout_means_a_seed_workstation() {
 
 #[test]
 fn during_the_handshake_the_next_deadline_is_its_end() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     assert_eq!(h.session.next_deadline(), None);
     h.load();
     assert_eq!(h.session.next_deadline(), Some(h.now + HANDSHAKE));
@@ -189,7 +190,7 @@ fn during_the_handshake_the_next_deadline_is_its_end() {
 
 #[test]
 fn a_seed_event_before_the_timeout_connects_as_seed() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (a, _) = h.command(busy());
     h.load();
     let received = h.receive(unread(2, vec![seed_thread("t1")]));
@@ -214,7 +215,7 @@ fn a_seed_event_before_the_timeout_connects_as_seed() {
 
 #[test]
 fn commands_to_a_seed_workstation_settle_once_posted() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_seed();
     let (t, actions) = h.command(clear("t7"));
     assert_eq!(
@@ -226,12 +227,12 @@ fn commands_to_a_seed_workstation_settle_once_posted() {
 
 #[test]
 fn ready_is_notified_with_the_announced_protocol_once() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     assert_eq!(h.connect_v2(), [ready_notice(2)]);
     assert_eq!(h.receive(ready(2, true)).actions, [], "a repeated ready");
     assert!(h.session.connected());
 
-    let mut newer = Host::new();
+    let mut newer = Host::window_only();
     newer.load();
     assert_eq!(newer.receive(ready(3, true)).actions, [ready_notice(3)]);
 }
@@ -240,7 +241,7 @@ fn ready_is_notified_with_the_announced_protocol_once() {
 
 #[test]
 fn a_successful_result_settles_the_command() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (t, actions) = h.command(busy());
     assert_eq!(actions, [post(busy(), Some(t))]);
@@ -250,7 +251,7 @@ fn a_successful_result_settles_the_command() {
 
 #[test]
 fn a_failed_result_rejects_with_the_handlers_message() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (t, _) = h.command(clear("t1"));
     h.receive(result_err(t, "thread t1 not found"));
@@ -271,7 +272,7 @@ fn a_failed_result_rejects_with_the_handlers_message() {
 
 #[test]
 fn an_unhandled_result_settles_unhandled() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (t, _) = h.command(Command::RefreshThreads);
     h.receive(envelope(
@@ -283,7 +284,7 @@ fn an_unhandled_result_settles_unhandled() {
 
 #[test]
 fn unknown_repeated_and_premature_result_ids_are_ignored() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (queued, _) = h.command(busy());
     h.load();
     // A result for a command that was never posted settles nothing.
@@ -302,7 +303,7 @@ fn unknown_repeated_and_premature_result_ids_are_ignored() {
 
 #[test]
 fn an_unanswered_command_times_out() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (t, _) = h.command(busy());
     assert_eq!(h.session.next_deadline(), Some(h.now + TIMEOUT));
@@ -316,7 +317,7 @@ fn an_unanswered_command_times_out() {
 
 #[test]
 fn a_command_timeout_overrides_the_default() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (slow, _) = h.command(busy());
     let (quick, _) = h.command_within(Command::RefreshThreads, Some(500));
@@ -327,7 +328,7 @@ fn a_command_timeout_overrides_the_default() {
 
 #[test]
 fn a_queued_command_times_out_and_is_never_posted() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (t, _) = h.command(busy());
     let actions = h.advance(TIMEOUT);
     assert_eq!(failed_with(&actions, ErrorCode::Timeout), [t]);
@@ -340,7 +341,7 @@ fn a_queued_command_times_out_and_is_never_posted() {
 
 #[test]
 fn aborting_a_queued_command_settles_it_and_it_is_never_posted() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (a, _) = h.command(busy());
     let (b, _) = h.command(Command::RefreshThreads);
     let actions = h.abort(a);
@@ -354,7 +355,7 @@ fn aborting_a_queued_command_settles_it_and_it_is_never_posted() {
 
 #[test]
 fn aborting_an_in_flight_command_settles_it_and_ignores_its_result() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (t, _) = h.command(busy());
     let actions = h.abort(t);
@@ -366,7 +367,7 @@ fn aborting_an_in_flight_command_settles_it_and_ignores_its_result() {
 
 #[test]
 fn aborting_an_unknown_or_settled_command_does_nothing() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     assert_eq!(h.abort(42), []);
     h.connect_seed();
     let (posted, _) = h.command(busy());
@@ -385,6 +386,7 @@ fn aborting_an_unknown_or_settled_command_does_nothing() {
 fn a_full_queue_rejects_at_once() {
     let mut h = Host::with_config(HostConfig {
         queue_limit: 2,
+        message_channel: false,
         ..HostConfig::default()
     });
     let (a, _) = h.command(busy());
@@ -400,7 +402,7 @@ fn a_full_queue_rejects_at_once() {
 
 #[test]
 fn a_reload_disconnects_and_the_next_ready_flushes_exactly_once() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (before, _) = h.command(busy());
     let actions = h.load();
@@ -410,7 +412,7 @@ fn a_reload_disconnects_and_the_next_ready_flushes_exactly_once() {
         posts(&actions),
         [Outgoing::Hello {
             resync: false,
-            port: true
+            port: false
         }]
     );
     assert!(!h.session.connected());
@@ -434,7 +436,7 @@ fn a_reload_disconnects_and_the_next_ready_flushes_exactly_once() {
 
 #[test]
 fn bye_disconnects_with_unload() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (t, _) = h.command(busy());
     let received = h.receive(bye());
@@ -456,7 +458,7 @@ fn bye_disconnects_with_unload() {
 
 #[test]
 fn removing_the_frame_disconnects_with_removed() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (t, _) = h.command(busy());
     let actions = h.remove();
@@ -471,13 +473,13 @@ fn removing_the_frame_disconnects_with_removed() {
 
 #[test]
 fn only_a_connected_session_reports_a_disconnection() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.load();
     assert_eq!(
         h.load(),
         [Action::Post(Outgoing::Hello {
             resync: false,
-            port: true
+            port: false
         })]
     );
     assert_eq!(h.remove(), []);
@@ -485,7 +487,7 @@ fn only_a_connected_session_reports_a_disconnection() {
 
 #[test]
 fn after_a_deskbridge_peer_silence_after_a_reload_means_navigated() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     h.load();
     let (t, _) = h.command(busy());
@@ -511,7 +513,7 @@ fn after_a_deskbridge_peer_silence_after_a_reload_means_navigated() {
 
 #[test]
 fn a_seed_workstation_that_reloads_is_still_trusted_after_the_timeout() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_seed();
     h.load();
     let (t, _) = h.command(busy());
@@ -530,7 +532,7 @@ fn a_seed_workstation_that_reloads_is_still_trusted_after_the_timeout() {
 
 #[test]
 fn destroy_fails_queued_commands_with_destroyed() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (a, _) = h.command(busy());
     let (b, _) = h.command(Command::RefreshThreads);
     let actions = h.destroy();
@@ -540,7 +542,7 @@ fn destroy_fails_queued_commands_with_destroyed() {
 
 #[test]
 fn destroy_fails_in_flight_commands_with_destroyed() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let (a, _) = h.command(busy());
     let (b, _) = h.command(clear("t1"));
@@ -552,7 +554,7 @@ fn destroy_fails_in_flight_commands_with_destroyed() {
 
 #[test]
 fn after_destroy_commands_fail_and_nothing_is_delivered() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     h.destroy();
     let (t, actions) = h.command(busy());
@@ -584,7 +586,7 @@ fn messages_from_another_origin_are_ignored_silently() {
         "https://example.com",
         "https://a.desk.example.com",
     ];
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.load();
     for o in origins {
         let received = h.receive_from(o, ready(2, true));
@@ -618,7 +620,7 @@ fn messages_from_another_origin_are_ignored_silently() {
 
 #[test]
 fn an_invalid_message_is_reported_and_the_next_good_one_delivered() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let bad = envelope(
         "unread_message_count",
@@ -643,7 +645,7 @@ fn an_invalid_message_is_reported_and_the_next_good_one_delivered() {
 
 #[test]
 fn an_invalid_message_does_not_end_the_handshake() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.load();
     let received = h.receive(new_visitor(json!({ "topic": "no uid" })));
     assert_eq!(notices(&received.actions).len(), 1);
@@ -653,7 +655,7 @@ fn an_invalid_message_does_not_end_the_handshake() {
 
 #[test]
 fn a_diagnostic_never_repeats_what_the_frame_sent() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let secret = format!("eyJhbGciOiJIUzM4NCJ9.{}", "x".repeat(300));
     for msg in [
@@ -671,7 +673,7 @@ fn a_diagnostic_never_repeats_what_the_frame_sent() {
 
 #[test]
 fn messages_that_are_not_ours_are_ignored_without_a_diagnostic() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     let mut no_source = agent_status("AWAY");
     no_source.as_object_mut().unwrap().remove("source");
@@ -693,7 +695,7 @@ fn messages_that_are_not_ours_are_ignored_without_a_diagnostic() {
 
 #[test]
 fn the_mirror_follows_events() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let m = h.session.mirror();
     assert_eq!(
         (m.unread_count, m.unread_threads, m.agent_status.clone()),
@@ -728,7 +730,7 @@ fn the_mirror_follows_events() {
 
 #[test]
 fn a_refused_event_leaves_the_mirror_unchanged() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     h.receive(unread(4, vec![seed_thread("t1")]));
     h.receive(agent_status("BUSY"));
@@ -744,7 +746,7 @@ fn a_refused_event_leaves_the_mirror_unchanged() {
 
 #[test]
 fn token_expiring_fires_once_at_expiry_minus_the_warning() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let expires_at = h.now + 10 * 60_000;
     h.session.set_token_expiry(Some(expires_at));
     assert_eq!(h.session.next_deadline(), Some(expires_at - WARNING));
@@ -759,7 +761,7 @@ fn token_expiring_fires_once_at_expiry_minus_the_warning() {
 
 #[test]
 fn a_token_already_within_the_warning_fires_at_the_next_tick() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let expires_at = h.now + 60_000;
     h.session.set_token_expiry(Some(expires_at));
     assert_eq!(h.session.next_deadline(), Some(expires_at - WARNING));
@@ -772,7 +774,7 @@ fn a_token_already_within_the_warning_fires_at_the_next_tick() {
 
 #[test]
 fn clearing_the_token_expiry_cancels_the_warning() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.session.set_token_expiry(Some(h.now + 10 * 60_000));
     h.session.set_token_expiry(None);
     assert_eq!(h.session.next_deadline(), None);
@@ -781,7 +783,7 @@ fn clearing_the_token_expiry_cancels_the_warning() {
 
 #[test]
 fn a_new_token_is_warned_about_unless_it_expires_no_later_than_the_one_warned_about() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let first = h.now + 60_000;
     h.session.set_token_expiry(Some(first));
     assert_eq!(
@@ -802,7 +804,7 @@ fn a_new_token_is_warned_about_unless_it_expires_no_later_than_the_one_warned_ab
         [Action::Notify(Notice::TokenExpiring { expires_at: second })]
     );
     // Before any warning, a replacement is always watched, even one that expires sooner.
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.session.set_token_expiry(Some(h.now + 20 * 60_000));
     let sooner = h.now + 10 * 60_000;
     h.session.set_token_expiry(Some(sooner));
@@ -811,7 +813,7 @@ fn a_new_token_is_warned_about_unless_it_expires_no_later_than_the_one_warned_ab
 
 #[test]
 fn next_deadline_is_the_earliest_of_commands_handshake_and_token() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     h.session.set_token_expiry(Some(h.now + WARNING + 20_000));
     h.command(busy());
@@ -826,7 +828,7 @@ fn next_deadline_is_the_earliest_of_commands_handshake_and_token() {
 
 #[test]
 fn next_deadline_is_none_after_destroy() {
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.session.set_token_expiry(Some(h.now + 10 * 60_000));
     h.destroy();
     assert_eq!(h.session.next_deadline(), None);
@@ -837,7 +839,7 @@ fn a_ready_that_arrives_before_the_first_load_event_is_not_undone_by_it() {
     // A deskbridge workstation posts bytedesk_ready as soon as its script runs, which is before
     // the iframe's load event (that waits for images and styles). That load event belongs to
     // the page that already said ready: it is not a reload.
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     let (t, _) = h.command(busy());
     h.attach(false);
     let actions = h.receive(ready(2, true)).actions;
@@ -853,7 +855,7 @@ fn a_ready_that_arrives_before_the_first_load_event_is_not_undone_by_it() {
 fn a_reloaded_pages_ready_is_not_undone_by_its_own_load_event() {
     // On reload the old page says bye at pagehide, the new page says ready as its script runs,
     // and only then does the iframe fire load for that same new page.
-    let mut h = Host::new();
+    let mut h = Host::window_only();
     h.connect_v2();
     h.receive(bye());
     assert_eq!(h.receive(ready(2, true)).actions, [ready_notice(2)]);
@@ -873,6 +875,7 @@ fn a_reloaded_pages_ready_is_not_undone_by_its_own_load_event() {
 fn every_command_of_a_long_scenario_settles_exactly_once() {
     let mut h = Host::with_config(HostConfig {
         queue_limit: 3,
+        message_channel: false,
         ..HostConfig::default()
     });
     let mut tickets = Vec::new();

@@ -8,7 +8,7 @@ mod common;
 use common::{
     agent_status, posted_commands, posts, ready, ready_with_port, result_ok, unread, Host,
 };
-use deskbridge::core::frame::{FrameSession, Inbound};
+use deskbridge::core::frame::{FrameSession, Inbound, PortPlan};
 use deskbridge::core::host::{Action, HostConfig, Notice, Outgoing, Received, Transport};
 use deskbridge::core::origin::Allowlist;
 use deskbridge::core::wire::{AgentStatus, Command, EventType};
@@ -265,6 +265,32 @@ fn the_load_of_a_document_already_on_a_port_asks_for_no_second_port() {
     assert_eq!(h.session.transport(), Transport::Port);
 }
 
+#[test]
+fn a_ready_without_a_port_is_answered_by_asking_once_more() {
+    // The workstation announced itself before the frame's load, so before it could hear the
+    // hello that asked for a port.
+    let mut h = Host::new();
+    h.load();
+    let again = Outgoing::Hello {
+        resync: false,
+        port: true,
+    };
+    assert_eq!(posts(&h.receive(ready(2, true)).actions), [again.clone()]);
+    // A workstation that keeps to the window answers without a port: no third ask.
+    assert_eq!(posts(&h.receive(ready(2, true)).actions), []);
+    assert_eq!(h.session.transport(), Transport::Window);
+    // The next document may be asked again.
+    h.load();
+    assert_eq!(posts(&h.receive(ready(2, true)).actions), [again]);
+}
+
+#[test]
+fn a_host_that_opted_out_never_asks_again() {
+    let mut h = no_channel();
+    h.load();
+    assert_eq!(posts(&h.receive(ready(2, true)).actions), []);
+}
+
 // Replayed state.
 
 #[test]
@@ -313,6 +339,8 @@ fn a_dropped_replay_does_not_change_the_mirror() {
 fn what_was_heard_counts_from_the_latest_hello() {
     let mut h = Host::new();
     h.attach(true);
+    h.receive(ready(2, true));
+    h.load();
     h.receive(unread(3, vec![]));
     // A reload: a new document and a new hello; its replay is news again.
     h.load();
@@ -328,8 +356,13 @@ fn frame(message_channel: bool) -> FrameSession<u32> {
     s
 }
 
+/// A hello from the host object `host`, asking for a port or not.
+fn hello_from(host: u64, port: bool) -> Value {
+    json!({ "type": "bytedesk_hello", "data": { "protocol": 2, "port": port, "host": host } })
+}
+
 fn hello(port: bool) -> Value {
-    json!({ "type": "bytedesk_hello", "data": { "protocol": 2, "port": port } })
+    hello_from(1, port)
 }
 
 fn switch() -> Value {
@@ -345,28 +378,106 @@ fn a_hello_asking_for_a_port_gets_one_and_events_go_on_it() {
     let mut s = frame(true);
     assert!(!s.on_port());
     let inbound = s.receive(CRM, true, &&hello(true));
-    assert!(matches!(inbound, Inbound::Hello { port: true, .. }));
+    assert!(matches!(
+        inbound,
+        Inbound::Hello {
+            port: PortPlan::Offer,
+            ..
+        }
+    ));
     assert!(s.on_port());
+}
+
+#[test]
+fn the_same_host_asking_again_keeps_its_port() {
+    let mut s = frame(true);
+    s.receive(CRM, true, &&hello_from(7, true));
+    for again in [hello_from(7, true), hello_from(7, false)] {
+        let inbound = s.receive(CRM, true, &&again);
+        assert!(
+            matches!(
+                inbound,
+                Inbound::Hello {
+                    port: PortPlan::Keep,
+                    ..
+                }
+            ),
+            "{again}"
+        );
+        assert!(s.on_port());
+    }
+    assert_eq!(
+        s.receive(CRM, true, &&switch()),
+        Inbound::Switch,
+        "still offered"
+    );
+}
+
+#[test]
+fn another_host_gets_a_new_port_or_the_window() {
+    let mut s = frame(true);
+    s.receive(CRM, true, &&hello_from(7, true));
+    s.receive(CRM, true, &&switch());
+    let inbound = s.receive(CRM, true, &&hello_from(8, true));
+    assert!(matches!(
+        inbound,
+        Inbound::Hello {
+            port: PortPlan::Offer,
+            ..
+        }
+    ));
+    assert_eq!(
+        s.receive_port(&&busy(1)),
+        Inbound::Ignore,
+        "until the new host switches"
+    );
+    assert_eq!(s.receive(CRM, true, &&switch()), Inbound::Switch);
+    // A host without an id is never taken for the one that holds the port.
+    let inbound = s.receive(
+        CRM,
+        true,
+        &&json!({ "type": "bytedesk_hello", "data": { "port": true } }),
+    );
+    assert!(matches!(
+        inbound,
+        Inbound::Hello {
+            port: PortPlan::Offer,
+            ..
+        }
+    ));
 }
 
 #[test]
 fn a_frame_that_opted_out_answers_a_port_request_on_the_window() {
     let mut s = frame(false);
     let inbound = s.receive(CRM, true, &&hello(true));
-    assert!(matches!(inbound, Inbound::Hello { port: false, .. }));
+    assert!(matches!(
+        inbound,
+        Inbound::Hello {
+            port: PortPlan::Window,
+            ..
+        }
+    ));
     assert!(!s.on_port());
 }
 
 #[test]
-fn a_hello_without_a_port_request_drops_an_earlier_port() {
+fn a_new_host_that_opted_out_takes_the_session_back_to_the_window() {
     let mut s = frame(true);
-    s.receive(CRM, true, &&hello(true));
+    s.receive(CRM, true, &&hello_from(1, true));
     s.receive(CRM, true, &&switch());
     assert!(s.on_port());
     // A new host that opted out: it cannot read the old port.
-    let inbound = s.receive(CRM, true, &&hello(false));
-    assert!(matches!(inbound, Inbound::Hello { port: false, .. }));
+    let inbound = s.receive(CRM, true, &&hello_from(2, false));
+    assert!(matches!(
+        inbound,
+        Inbound::Hello {
+            port: PortPlan::Window,
+            ..
+        }
+    ));
     assert!(!s.on_port());
+    assert_eq!(s.receive_port(&&busy(1)), Inbound::Ignore);
 }
 
 #[test]

@@ -82,12 +82,27 @@ fn names(rec: &Recorder) -> Vec<String> {
         .collect()
 }
 
-/// What the fixture received from its parent, `bytedesk_hello` aside.
+/// The commands the fixture received from its parent, in order: those that came on the window
+/// (`{ origin, data }`; the handshake's `bytedesk_hello` and `bytedesk_switch` aside), then
+/// those its handlers got that never showed on the window (`{ origin: null, data }`): they
+/// came on the `MessageChannel` port a deskbridge host posts on once the two sides switched.
 fn commands_received(h: &Harness) -> Vec<Value> {
-    reports(h, "received")
+    let on_window: Vec<Value> = reports(h, "received")
         .into_iter()
-        .filter(|r| r["data"]["type"] != "bytedesk_hello")
-        .collect()
+        .filter(|r| {
+            !matches!(
+                r["data"]["type"].as_str(),
+                Some("bytedesk_hello" | "bytedesk_switch")
+            )
+        })
+        .collect();
+    let seen = |raw: &Value| on_window.iter().any(|r| r["data"] == *raw);
+    let on_port: Vec<Value> = reports(h, "command")
+        .into_iter()
+        .filter(|r| !seen(&r["raw"]))
+        .map(|r| json!({ "origin": null, "data": r["raw"] }))
+        .collect();
+    on_window.into_iter().chain(on_port).collect()
 }
 
 /// Command options `{ signal }` of `ctl`.
@@ -275,7 +290,9 @@ async fn forged_envelopes_from_other_windows_or_without_the_marker_are_not_deliv
 
 #[wasm_bindgen_test]
 async fn commands_arrive_in_the_seed_shapes_from_the_host_origin() {
-    let (h, host, _) = connected(json!({}), json!({})).await;
+    // On the window, where the origin shows (tests/web_port.rs checks the same shapes on the
+    // port two deskbridge sides switch to by default).
+    let (h, host, _) = connected(json!({}), json!({ "messageChannel": false })).await;
     let promises = [
         host.set_agent_status("AVAILABLE".into(), None),
         host.set_busy(None),
@@ -480,7 +497,9 @@ async fn a_reloaded_frame_reconnects_and_commands_issued_meanwhile_arrive_once()
     assert!(host.connected());
     settle(300).await;
     assert_eq!(names(&rec), ["ready", "disconnected", "ready"]);
-    let handled: Vec<Value> = reports(&h, "command")
+    // The fixture's reports come on the window, maybe after the results on the port.
+    let handled: Vec<Value> = wait_reports(&h, "command", 2)
+        .await
         .iter()
         .map(|r| r["data"].clone())
         .collect();
@@ -738,7 +757,7 @@ async fn listeners_may_call_back_into_the_host_and_one_that_throws_stops_no_othe
     let p = issued.borrow()[0].clone();
     assert_eq!(outcome(&p).await, json!({ "ok": true }));
     assert_eq!(
-        reports(&h, "command")[0]["data"],
+        wait_reports(&h, "command", 1).await[0]["data"],
         json!({ "threadUid": "t1" })
     );
     // The listener after the thrower ran (it issued the command), and so did the one before.

@@ -831,7 +831,8 @@ fn hello_reports_the_hosts_protocol() {
         HostMessage::Hello {
             protocol: 2,
             resync: false,
-            port: false
+            port: false,
+            host: None
         }
     );
     assert_eq!(
@@ -839,7 +840,8 @@ fn hello_reports_the_hosts_protocol() {
         HostMessage::Hello {
             protocol: 0,
             resync: false,
-            port: false
+            port: false,
+            host: None
         }
     );
 }
@@ -852,7 +854,8 @@ fn hello_asks_for_a_resync_only_with_a_literal_true() {
         HostMessage::Hello {
             protocol: 2,
             resync: true,
-            port: false
+            port: false,
+            host: None
         }
     );
     for not_true in [json!("true"), json!(1), json!(null), json!({})] {
@@ -861,7 +864,8 @@ fn hello_asks_for_a_resync_only_with_a_literal_true() {
             HostMessage::Hello {
                 protocol: 2,
                 resync: false,
-                port: false
+                port: false,
+                host: None
             }
         );
     }

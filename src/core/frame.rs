@@ -46,9 +46,8 @@ pub enum Inbound {
         /// The host attached late and asks for the current state (the last unread count and
         /// agent status) again.
         resync: bool,
-        /// Make a new `MessageChannel`, send one port with the ready, and post on the other
-        /// from now on. Either way, any earlier port is closed.
-        port: bool,
+        /// What to do about the `MessageChannel` before answering.
+        port: PortPlan,
     },
     /// The host adopted the port (`bytedesk_switch`): start reading it.
     Switch,
@@ -59,6 +58,18 @@ pub enum Inbound {
         /// Where the result goes, for commands that carried an id.
         reply: Option<ReplyTo>,
     },
+}
+
+/// What a hello means for the workstation's `MessageChannel` port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortPlan {
+    /// Close any earlier port; make a new channel, hand one port over with the ready, and post
+    /// on the other from now on.
+    Offer,
+    /// The host that holds the current port said hello again: keep it, answer on it.
+    Keep,
+    /// Close any earlier port (its host is gone); answer and post on the window.
+    Window,
 }
 
 /// Where the workstation's port stands.
@@ -80,6 +91,8 @@ pub struct FrameSession<E> {
     pending: VecDeque<E>,
     message_channel: bool,
     port: PortState,
+    /// The `data.host` of the hello the current port was offered to.
+    port_host: Option<u64>,
     destroyed: bool,
 }
 
@@ -94,6 +107,7 @@ impl<E> FrameSession<E> {
             pending: VecDeque::new(),
             message_channel: true,
             port: PortState::None,
+            port_host: None,
             destroyed: false,
         }
     }
@@ -107,6 +121,7 @@ impl<E> FrameSession<E> {
     /// The browser could not make the port a hello asked for: stay on the window.
     pub fn set_port_failed(&mut self) {
         self.port = PortState::None;
+        self.port_host = None;
     }
 
     /// Whether outgoing messages go on the port (one was handed to the host) rather than the
@@ -166,20 +181,33 @@ impl<E> FrameSession<E> {
         match decode_from_host(message) {
             Err(e) => Inbound::Refuse(e),
             Ok(FromHost::Unknown) => Inbound::Ignore,
-            Ok(FromHost::Message(HostMessage::Hello { resync, port, .. })) => {
+            Ok(FromHost::Message(HostMessage::Hello {
+                resync, port, host, ..
+            })) => {
                 self.parent = Some(origin.clone());
-                // A hello on the window comes from a host that is not on a port (a host on one
-                // says hello there): any earlier port belongs to a host that is gone.
-                let port = port && self.message_channel;
-                self.port = if port {
-                    PortState::Offered
+                let same_host = host.is_some() && host == self.port_host;
+                let plan = if self.port != PortState::None && same_host {
+                    PortPlan::Keep
+                } else if port && self.message_channel {
+                    PortPlan::Offer
                 } else {
-                    PortState::None
+                    PortPlan::Window
                 };
+                match plan {
+                    PortPlan::Keep => {}
+                    PortPlan::Offer => {
+                        self.port = PortState::Offered;
+                        self.port_host = host;
+                    }
+                    PortPlan::Window => {
+                        self.port = PortState::None;
+                        self.port_host = None;
+                    }
+                }
                 Inbound::Hello {
                     origin,
                     resync,
-                    port,
+                    port: plan,
                 }
             }
             Ok(FromHost::Message(HostMessage::Switch)) => {

@@ -254,9 +254,12 @@ pub struct HostSession<V> {
     mirror: Mirror<V>,
     token_expiry: Option<(Millis, bool)>,
     transport: Transport,
-    /// Which event types arrived since the last `bytedesk_hello` (by [`EventType::index`]): a
-    /// replayed event of such a type is older than what the app has seen, and is dropped.
+    /// Which event types arrived since the last `bytedesk_hello` that asked for `resync` (by
+    /// [`EventType::index`]): a replayed event of such a type is older than what the app has
+    /// seen, and is dropped.
     heard: [bool; 4],
+    /// This document was asked for a port again after a ready without one.
+    asked_again: bool,
     /// No `load` has fired since the session started or the last document said goodbye: the
     /// next `load` belongs to the document now showing, which may already have connected
     /// (a workstation says `bytedesk_ready` as its script runs, before its `load`).
@@ -283,6 +286,7 @@ impl<V: View + Clone> HostSession<V> {
             token_expiry: None,
             transport: Transport::Window,
             heard: [false; 4],
+            asked_again: false,
             awaiting_load: true,
             destroyed: false,
         }
@@ -381,7 +385,9 @@ impl<V: View + Clone> HostSession<V> {
     }
 
     fn hello(&mut self, resync: bool) -> Outgoing {
-        self.heard = [false; 4];
+        if resync {
+            self.heard = [false; 4];
+        }
         Outgoing::Hello {
             resync,
             port: self.config.message_channel && self.transport == Transport::Window,
@@ -389,6 +395,8 @@ impl<V: View + Clone> HostSession<V> {
     }
 
     fn start_handshake(&mut self, now: Millis, resync: bool) -> Vec<Action> {
+        self.asked_again = false;
+        self.heard = [false; 4];
         self.link = Link::Handshaking {
             deadline: now.saturating_add(self.config.handshake_timeout),
         };
@@ -651,6 +659,14 @@ impl<V: View + Clone> HostSession<V> {
                     self.transport = Transport::Port;
                     out.actions.push(Action::AdoptPort);
                     out.actions.push(Action::Post(Outgoing::Switch));
+                } else if self.config.message_channel
+                    && self.transport == Transport::Window
+                    && !std::mem::replace(&mut self.asked_again, true)
+                {
+                    // A workstation announces itself as its script runs, often before the
+                    // frame's `load` and so before it could hear the hello that asked for a
+                    // port: ask once more. One that keeps to the window answers the same way.
+                    out.actions.push(Action::Post(self.hello(false)));
                 }
                 let peer = Peer::Extended { protocol, ack };
                 if self.peer() != Some(peer) {

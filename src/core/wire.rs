@@ -621,6 +621,9 @@ pub enum HostMessage {
         resync: bool,
         /// `data.port === true`: the host asks to move the session to a `MessageChannel`.
         port: bool,
+        /// `data.host`: which host object speaks, so that a workstation can tell a second hello
+        /// of the host it already handed a port to from a new host on the same page.
+        host: Option<u64>,
     },
     /// `bytedesk_switch`: the host took the port the workstation handed it and talks on it
     /// from now on.
@@ -707,6 +710,7 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
             Ok(FromHost::Message(HostMessage::Hello {
                 resync: flag("resync"),
                 port: flag("port"),
+                host: field("host").and_then(|h| count(h.number(), "data.host").ok()),
                 protocol: if protocol.is_finite() && protocol >= 0.0 {
                     protocol.min(u32::MAX as f64) as u32
                 } else {

@@ -61,10 +61,14 @@ pub(crate) fn command_data(command: &Command) -> JsValue {
 }
 
 /// A host → workstation message in the seed shape `{ type, data? }`, plus `id` when acknowledged.
-pub(crate) fn outgoing(message: &Outgoing) -> JsValue {
+/// `host` identifies the host object in `bytedesk_hello`.
+pub(crate) fn outgoing(message: &Outgoing, host: f64) -> JsValue {
     match message {
         Outgoing::Hello { resync, port } => {
-            let data = object(&[("protocol", JsValue::from(PROTOCOL))]);
+            let data = object(&[
+                ("protocol", JsValue::from(PROTOCOL)),
+                ("host", JsValue::from_f64(host)),
+            ]);
             if *resync {
                 set(&data, "resync", &JsValue::TRUE);
             }

@@ -5,7 +5,7 @@ use super::error::js_error;
 use super::jsview::JsView;
 use super::listeners::{call_each, on_window_message, Listeners, Subscription};
 use crate::core::error::ErrorCode;
-use crate::core::frame::{FrameSession, Inbound, ReplyTo};
+use crate::core::frame::{FrameSession, Inbound, PortPlan, ReplyTo};
 use crate::core::host::invalid;
 use crate::core::origin::{Allowlist, Origin};
 use crate::core::wire::{
@@ -382,9 +382,11 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
             resync,
             port,
         } => {
-            inner.borrow_mut().close_port();
-            if !(port && offer_port(&inner, &origin).is_ok()) {
-                if port {
+            if port != PortPlan::Keep {
+                inner.borrow_mut().close_port();
+            }
+            if !(port == PortPlan::Offer && offer_port(&inner, &origin).is_ok()) {
+                if port == PortPlan::Offer {
                     // No channel could be made: stay on the window.
                     inner.borrow_mut().session.set_port_failed();
                 }

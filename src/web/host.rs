@@ -61,6 +61,9 @@ pub(crate) struct HostInner {
     ports: Vec<(web_sys::MessagePort, EventListener)>,
     /// The port transferred with the message being handled, for [`Action::AdoptPort`].
     transferred: Option<web_sys::MessagePort>,
+    /// A random id for this host in `bytedesk_hello`: a workstation keeps the port it handed
+    /// to the same host, and makes a new one for another.
+    id: f64,
 }
 
 /// How a host made with `DeskHost.create` builds its iframe's `src`, so `relogin` can rebuild it.
@@ -196,6 +199,7 @@ impl DeskHost {
             login: None,
             ports: Vec::new(),
             transferred: None,
+            id: (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER).floor(),
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -646,11 +650,12 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
             Action::Post(message) => {
                 let i = inner.borrow();
                 let port = i.ports.last().filter(|_| message != Outgoing::Switch);
+                let message = outgoing(&message, i.id);
                 if let Some((port, _)) = port {
-                    let _ = port.post_message(&outgoing(&message));
+                    let _ = port.post_message(&message);
                 } else if let Some(w) = i.iframe.content_window() {
                     // Never '*': the browser delivers only if the frame shows this origin.
-                    let _ = w.post_message(&outgoing(&message), i.session.origin().as_str());
+                    let _ = w.post_message(&message, i.session.origin().as_str());
                 }
             }
             Action::AdoptPort => adopt_port(inner),

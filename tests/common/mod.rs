@@ -185,6 +185,14 @@ impl Host {
         Host::with_config(HostConfig::default())
     }
 
+    /// A session that never asks for a `MessageChannel` port: the window protocol alone.
+    pub fn window_only() -> Host {
+        Host::with_config(HostConfig {
+            message_channel: false,
+            ..HostConfig::default()
+        })
+    }
+
     /// A session with this configuration, talking to [`DESK`].
     pub fn with_config(config: HostConfig) -> Host {
         Host {
