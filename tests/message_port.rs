@@ -275,7 +275,10 @@ fn a_ready_without_a_port_is_answered_by_asking_once_more() {
         resync: false,
         port: true,
     };
-    assert_eq!(posts(&h.receive(ready(2, true)).actions), [again.clone()]);
+    assert_eq!(
+        posts(&h.receive(ready(2, true)).actions),
+        std::slice::from_ref(&again)
+    );
     // A workstation that keeps to the window answers without a port: no third ask.
     assert_eq!(posts(&h.receive(ready(2, true)).actions), []);
     assert_eq!(h.session.transport(), Transport::Window);
