@@ -203,7 +203,7 @@ async fn a_reload_starts_on_the_window_and_moves_to_a_new_port() {
         outcome(&host.set_available(None)).await,
         json!({ "ok": true })
     );
-    let commands = wait_reports(&h, "command", 1).await;
+    wait_reports(&h, "command", 1).await;
     settle(100).await;
     let commands = reports(&h, "command");
     assert_eq!(commands.len(), 1, "the new page ran it once: {commands:?}");
