@@ -52,6 +52,12 @@ impl FrameInner {
         if let Some((port, _)) = self.port.as_ref().filter(|_| self.session.on_port()) {
             return port.post_message(message).map_err(not_posted);
         }
+        self.post_window(message, targets)
+    }
+
+    /// Post `message` on the window to each origin, whatever the transport: `bytedesk_bye`
+    /// goes there, so that a host sees a reload as the frame's `load`, as it always has.
+    fn post_window(&self, message: &JsValue, targets: &[Origin]) -> Result<(), JsValue> {
         for origin in targets {
             self.parent
                 .post_message(message, origin.as_str())
@@ -170,7 +176,7 @@ impl DeskFrame {
             if let Some(inner) = weak.upgrade() {
                 let inner = inner.borrow();
                 let targets = inner.session.targets();
-                let _ = inner.post(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
+                let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
             }
         });
         {
@@ -304,7 +310,7 @@ impl DeskFrame {
                 return;
             }
             let targets = inner.session.targets();
-            let _ = inner.post(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
+            let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
             inner.session.destroy();
             inner.close_port();
             inner.listeners.borrow_mut().clear();
