@@ -106,6 +106,8 @@ export interface AttachOptions {
   queueLimit?: number;
   /** How long before the token's expiry `token_expiring` fires (ms, default 300000). */
   tokenWarning?: number;
+  /** Move to a `MessageChannel` port after the handshake when the workstation runs deskbridge too (default true); `false` keeps to window messages. */
+  messageChannel?: boolean;
 }
 
 /** Options of `DeskHost.create`: where the workstation is and how to sign in, plus those of `attach`. */
@@ -136,6 +138,8 @@ export interface CommandOptions {
 export interface DeskFrameOptions {
   /** Parent origins this workstation trusts: exact origins, or opt-in `https://*.example.com` patterns. */
   allowedOrigins: string[] | string;
+  /** Hand a deskbridge host a `MessageChannel` port when it asks (default true); `false` keeps to window messages. */
+  messageChannel?: boolean;
 }
 
 export interface DeskHost {

@@ -29,5 +29,7 @@ if (frame) {
   // @ts-expect-error: the three shorthand commands arrive as update_agent_status
   frame.on('update_agent_status_busy', () => {});
   same<string | undefined, typeof frame.parentOrigin>(true);
+  same<'window' | 'port', typeof frame.transport>(true);
+  DeskFrame.connect({ allowedOrigins: 'https://crm.example.com', messageChannel: false });
   frame.destroy();
 }

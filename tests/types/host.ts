@@ -80,6 +80,10 @@ same<number, typeof host.unreadCount>(true);
 same<Thread[], typeof host.unreadThreads>(true);
 same<string, typeof host.origin>(true);
 same<HTMLIFrameElement, typeof host.iframe>(true);
+same<'window' | 'port', typeof host.transport>(true);
+DeskHost.attach(iframe, { messageChannel: false });
+// @ts-expect-error: messageChannel is a boolean
+DeskHost.attach(iframe, { messageChannel: 'no' });
 const status: string | undefined = host.agentStatus;
 // @ts-expect-error: the mirrored state is read-only
 host.unreadCount = 3;
