@@ -457,7 +457,8 @@ test(`workstation side: floods of ${FLOOD} commands from the parent and from a h
 });
 
 test('faults: the iframe reloaded 50 times while commands are issued loses none, doubles none, leaks none', async () => {
-  const desk = ws({ report: HOST });
+  // `ack`: a command's report is confirmed before its result is sent (counting-workstation.js).
+  const desk = ws({ report: HOST, ack: 1 });
   const { page, errors } = await openPage(hostPage(HOST));
   const result = await page.evaluate(async ({ desk, hostile, origin }) => {
     const f = await window.frameOf(desk, { id: 'ws' });

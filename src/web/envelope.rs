@@ -7,7 +7,9 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// Set `key` on a fresh plain object; cannot fail for such objects.
 pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+    super::jsview::with_key(key, |key| {
+        let _ = Reflect::set(obj, key, value);
+    });
 }
 
 /// A plain object from key/value pairs.

@@ -61,6 +61,8 @@ pub(crate) struct HostInner {
     ports: Vec<(web_sys::MessagePort, EventListener)>,
     /// The port transferred with the message being handled, for [`Action::AdoptPort`].
     transferred: Option<web_sys::MessagePort>,
+    /// The workstation's origin as a JS string, to compare `event.origin` with.
+    origin_js: JsValue,
     /// A random id for this host in `bytedesk_hello`: a workstation keeps the port it handed
     /// to the same host, and makes a new one for another.
     id: f64,
@@ -188,6 +190,7 @@ impl DeskHost {
     ) -> Result<DeskHost, JsValue> {
         let window =
             web_sys::window().ok_or_else(|| js_error(ErrorCode::InvalidArgument, "no window"))?;
+        let origin_js = JsValue::from_str(origin.as_str());
         let inner = Rc::new(RefCell::new(HostInner {
             session: HostSession::new(origin, config),
             iframe: iframe.clone(),
@@ -199,6 +202,7 @@ impl DeskHost {
             login: None,
             ports: Vec::new(),
             transferred: None,
+            origin_js,
             id: (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER).floor(),
         }));
         let on_message = on_window_message(&window, &inner, on_message);
@@ -747,9 +751,16 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
     let port = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok();
     let received = {
         let mut i = inner.borrow_mut();
-        let received = i
-            .session
-            .receive_window(&event.origin(), &message, port.is_some());
+        // The usual case, the workstation's own origin, is compared as JS strings: no copy of
+        // the origin into wasm for every message.
+        let origin = super::jsview::with_key("origin", |key| js_sys::Reflect::get(event, key))
+            .unwrap_or_default();
+        let origin = if origin == i.origin_js {
+            i.session.origin().as_str().to_owned()
+        } else {
+            origin.as_string().unwrap_or_default()
+        };
+        let received = i.session.receive_window(&origin, &message, port.is_some());
         i.transferred = port;
         received
     };
@@ -761,8 +772,9 @@ fn deliver(inner: &Rc<RefCell<HostInner>>, received: Received<JsView>, message: 
     run(inner, received.actions);
     inner.borrow_mut().transferred = None;
     if let Some(ev) = received.event {
-        let data = js_sys::Reflect::get(&message.0, &JsValue::from_str("data"))
-            .unwrap_or(JsValue::UNDEFINED);
+        let data = crate::core::view::View::field(message, "data")
+            .map(|d| d.0)
+            .unwrap_or_default();
         emit(inner, HostKey::Event(ev.event_type()), &data, &message.0);
     }
 }

@@ -2,7 +2,34 @@
 
 use crate::core::view::{Kind, View};
 use js_sys::{Array, Reflect};
+use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// Most property names kept as JS strings. Names come from this crate's code, never from a
+/// message, so a few dozen cover them all; beyond the cap a name is simply made each time.
+const KEY_CACHE_LIMIT: usize = 64;
+
+thread_local! {
+    /// Property names already made into JS strings: making one decodes UTF-8 in JS, which cost
+    /// more than the rest of reading a field.
+    static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Call `f` with `name` as a JS string, made once per name.
+pub(crate) fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+    KEYS.with(|keys| {
+        if let Some((_, key)) = keys.borrow().iter().find(|(k, _)| &**k == name) {
+            return f(key);
+        }
+        let key = JsValue::from_str(name);
+        let result = f(&key);
+        let mut keys = keys.borrow_mut();
+        if keys.len() < KEY_CACHE_LIMIT {
+            keys.push((name.into(), key));
+        }
+        result
+    })
+}
 
 /// A borrowed-or-owned JS value seen through [`View`].
 #[derive(Debug, Clone)]
@@ -36,8 +63,13 @@ impl View for JsView {
         }
         // Structured-cloned data has no getters, but a page's own objects might: a throwing
         // getter reads as absent rather than escaping as an exception.
-        let v = Reflect::get(&self.0, &JsValue::from_str(key)).ok()?;
+        let v = with_key(key, |key| Reflect::get(&self.0, key)).ok()?;
         (!v.is_undefined()).then_some(JsView(v))
+    }
+
+    fn is_object(&self) -> bool {
+        // The common question, answered without walking every kind.
+        self.0.is_object() && !Array::is_array(&self.0) && !self.0.is_function()
     }
 
     fn string(&self) -> Option<String> {

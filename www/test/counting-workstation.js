@@ -29,6 +29,15 @@ let nextSeq = 0;
 const report = q.get('report');
 const tell = (m) => { if (report) parent.postMessage({ fixture: true, ...m }, report); };
 
+// With `?ack`, a handler finishes only once the test page confirmed its report. The report
+// travels on the window while the command's result goes on the MessageChannel port, so a reload
+// right after could otherwise drop the report of a command that did run and was answered.
+const acks = new Map();
+let nextAck = 0;
+addEventListener('message', (e) => {
+  if (e.source === parent && e.origin === report && e.data?.fixture === 'ack') acks.get(e.data.ack)?.();
+});
+
 window.wasm = await init();
 window.DeskFrame = DeskFrame;
 let allow = q.get('allow');
@@ -48,6 +57,11 @@ window.connectFrame = () => {
       const seq = /^seq-(\d+)$/.exec(data.threadUid ?? '');
       if (seq && Number(seq[1]) !== nextSeq++) rec.outOfOrder++;
       rec.counts[name] = (rec.counts[name] ?? 0) + 1;
+      if (q.has('ack')) {
+        const ack = ++nextAck;
+        tell({ kind: 'command', name, data, id: raw?.id ?? null, ack });
+        return new Promise((ok) => acks.set(ack, ok));
+      }
       tell({ kind: 'command', name, data, id: raw?.id ?? null });
       if (delay !== null) return new Promise((ok) => setTimeout(ok, delay));
     });

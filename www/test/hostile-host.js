@@ -18,7 +18,12 @@ window.rec = rec;
 addEventListener('securitypolicyviolation', (e) => rec.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 addEventListener('error', (e) => rec.pageErrors.push(String(e.message)));
 addEventListener('unhandledrejection', (e) => rec.pageErrors.push(String(e.reason?.message ?? e.reason)));
-addEventListener('message', (e) => { if (e.data?.fixture === true) rec.reports.push({ from: e.origin, ...e.data }); });
+addEventListener('message', (e) => {
+  if (e.data?.fixture !== true) return;
+  rec.reports.push({ from: e.origin, ...e.data });
+  // A report that asks for it is confirmed (counting-workstation.js, `?ack`).
+  if (e.data.ack !== undefined) e.source?.postMessage({ fixture: 'ack', ack: e.data.ack }, e.origin);
+});
 if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) rec.longest = Math.max(rec.longest, e.duration);
