@@ -57,7 +57,7 @@ help:
 	@echo "make demo      serve the demo pages: $(DESKBRIDGE_HOST_ORIGIN)/www/host.html"
 	@echo "               (DESK_URL=... ACCESS_TOKEN=... make demo embeds that real workstation)"
 	@echo "make demo-build  bundle the demo host page with webpack into target/demo/"
-	@echo "make bench     node bench/run.mjs"
+	@echo "make bench     deskbridge against raw postMessage, penpal, post-robot in Chromium (bench/README.md)"
 	@echo "make fmt       cargo fmt --check"
 	@echo "make lint      cargo clippy, native and wasm32, warnings are errors"
 	@echo "make fuzz      cargo-fuzz (nightly) on the decoders and sessions, FUZZ_RUNS inputs per target"
