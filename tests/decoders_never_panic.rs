@@ -499,7 +499,7 @@ proptest! {
                     actions
                 }
                 HostInput::Receive(from, msg, port) => {
-                    let received = session.receive_window(FROM[*from], &msg, *port);
+                    let received = session.receive_window(FROM[*from], &msg, || *port);
                     if FROM[*from] != DESK {
                         prop_assert!(received.event.is_none() && received.actions.is_empty());
                     }

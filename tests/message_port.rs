@@ -125,7 +125,7 @@ fn a_ready_with_a_port_from_another_origin_is_ignored() {
         "https://desk.example.com:8443",
     ] {
         let message: &'static Value = Box::leak(Box::new(ready_with_port()));
-        let received = h.session.receive_window(origin, &message, true);
+        let received = h.session.receive_window(origin, &message, || true);
         assert!(received.actions.is_empty(), "{origin}");
     }
     assert_eq!(h.session.transport(), Transport::Window);

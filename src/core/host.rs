@@ -239,6 +239,8 @@ pub struct Received<V> {
     pub event: Option<Event<V>>,
     /// Actions to carry out before delivering it.
     pub actions: Vec<Action>,
+    /// The event's `data`, as received: what the listeners get.
+    pub data: Option<V>,
 }
 
 /// The host's half of a session with one workstation frame.
@@ -600,22 +602,24 @@ impl<V: View + Clone> HostSession<V> {
     /// A message arrived from the frame's window. `origin` is `event.origin`; the browser layer
     /// has already checked that `event.source` is this frame's window.
     pub fn receive(&mut self, origin: &str, message: &V) -> Received<V> {
-        self.receive_window(origin, message, false)
+        self.receive_window(origin, message, || false)
     }
 
-    /// A message arrived from the frame's window, with a `MessagePort` transferred along if
-    /// `port_attached` (`event.ports[0]`). Only a `bytedesk_ready` that says `port: true` makes
-    /// the session adopt it, and only if this session asked for one.
+    /// A message arrived from the frame's window; `port_attached` tells whether a `MessagePort`
+    /// was transferred along (`event.ports[0]`), and is asked only of a `bytedesk_ready` that
+    /// says `port: true`. Only such a ready makes the session adopt the port, and only if this
+    /// session asked for one.
     pub fn receive_window(
         &mut self,
         origin: &str,
         message: &V,
-        port_attached: bool,
+        port_attached: impl FnOnce() -> bool,
     ) -> Received<V> {
         if self.destroyed || origin != self.origin.as_str() {
             return Received {
                 event: None,
                 actions: Vec::new(),
+                data: None,
             };
         }
         self.decode(message, port_attached)
@@ -629,15 +633,17 @@ impl<V: View + Clone> HostSession<V> {
             return Received {
                 event: None,
                 actions: Vec::new(),
+                data: None,
             };
         }
-        self.decode(message, false)
+        self.decode(message, || false)
     }
 
-    fn decode(&mut self, message: &V, port_attached: bool) -> Received<V> {
+    fn decode(&mut self, message: &V, port_attached: impl FnOnce() -> bool) -> Received<V> {
         let mut out = Received {
             event: None,
             actions: Vec::new(),
+            data: None,
         };
         let decoded = match decode_from_frame(message) {
             Ok(FromFrame::Message(m)) => m,
@@ -655,7 +661,7 @@ impl<V: View + Clone> HostSession<V> {
                 port,
             } => {
                 self.spoke_extension = true;
-                if port && port_attached && self.config.message_channel {
+                if port && self.config.message_channel && port_attached() {
                     self.transport = Transport::Port;
                     out.actions.push(Action::AdoptPort);
                     out.actions.push(Action::Post(Outgoing::Switch));
@@ -705,6 +711,7 @@ impl<V: View + Clone> HostSession<V> {
             }
             FrameMessage::Event(event) | FrameMessage::Replay(event) => {
                 self.heard[event.event_type().index()] = true;
+                let data = message.field("data");
                 if !self.connected() {
                     // A workstation that sends events without a handshake speaks the base
                     // protocol: it is there and listening.
@@ -716,7 +723,7 @@ impl<V: View + Clone> HostSession<V> {
                     } => {
                         self.mirror.unread_count = *total_unread_count;
                         self.mirror.unread_threads =
-                            message.field("data").and_then(|d| d.field("unreadThreads"));
+                            data.as_ref().and_then(|d| d.field("unreadThreads"));
                     }
                     Event::AgentStatusChanged { status } => {
                         self.mirror.agent_status = Some(status.clone())
@@ -724,6 +731,7 @@ impl<V: View + Clone> HostSession<V> {
                     _ => {}
                 }
                 out.event = Some(event);
+                out.data = data;
             }
         }
         out

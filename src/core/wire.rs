@@ -314,8 +314,11 @@ fn count(v: Option<f64>, field: &'static str) -> Result<u64, DecodeError> {
 fn required_count<V: View>(v: Option<V>, field: &'static str) -> Result<u64, DecodeError> {
     match v {
         None => err(field, Problem::Missing),
-        Some(v) if v.kind() == Kind::Undefined => err(field, Problem::Missing),
-        Some(v) => count(v.number(), field),
+        Some(v) => match v.number() {
+            Some(n) => count(Some(n), field),
+            None if v.kind() == Kind::Undefined => err(field, Problem::Missing),
+            None => count(None, field),
+        },
     }
 }
 

@@ -748,7 +748,8 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
         return;
     }
     let message = JsView(event.data());
-    let port = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok();
+    // Read only for a ready that says a port came with it: most messages are events.
+    let mut port = None;
     let received = {
         let mut i = inner.borrow_mut();
         // The usual case, the workstation's own origin, is compared as JS strings: no copy of
@@ -760,7 +761,10 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
         } else {
             origin.as_string().unwrap_or_default()
         };
-        let received = i.session.receive_window(&origin, &message, port.is_some());
+        let received = i.session.receive_window(&origin, &message, || {
+            port = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok();
+            port.is_some()
+        });
         i.transferred = port;
         received
     };
@@ -771,10 +775,7 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
 fn deliver(inner: &Rc<RefCell<HostInner>>, received: Received<JsView>, message: &JsView) {
     run(inner, received.actions);
     inner.borrow_mut().transferred = None;
-    if let Some(ev) = received.event {
-        let data = crate::core::view::View::field(message, "data")
-            .map(|d| d.0)
-            .unwrap_or_default();
-        emit(inner, HostKey::Event(ev.event_type()), &data, &message.0);
+    if let (Some(ev), Some(data)) = (received.event, received.data) {
+        emit(inner, HostKey::Event(ev.event_type()), &data.0, &message.0);
     }
 }

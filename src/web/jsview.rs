@@ -36,40 +36,46 @@ pub(crate) fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
 pub(crate) struct JsView(pub JsValue);
 
 impl View for JsView {
+    // Every question here is a call into JS, so the common answers come first: messages are
+    // objects holding objects, strings and numbers.
     fn kind(&self) -> Kind {
         let v = &self.0;
-        if v.is_undefined() {
-            Kind::Undefined
-        } else if v.is_null() {
-            Kind::Null
+        if v.is_object() {
+            if Array::is_array(v) {
+                Kind::Array
+            } else {
+                Kind::Object
+            }
         } else if v.is_string() {
             Kind::String
         } else if v.as_f64().is_some() {
             Kind::Number
         } else if v.as_bool().is_some() {
             Kind::Bool
-        } else if Array::is_array(v) {
-            Kind::Array
-        } else if v.is_object() && !v.is_function() {
-            Kind::Object
+        } else if v.is_undefined() {
+            Kind::Undefined
+        } else if v.is_null() {
+            Kind::Null
         } else {
             Kind::Other
         }
     }
 
+    fn is_object(&self) -> bool {
+        // `is_object` is false for null and for functions.
+        self.0.is_object() && !Array::is_array(&self.0)
+    }
+
     fn field(&self, key: &str) -> Option<Self> {
-        if !self.0.is_object() || Array::is_array(&self.0) {
+        // An array answers its own named properties here; the decoders only read fields of
+        // values they checked with `is_object`, so that saves a call per field.
+        if !self.0.is_object() {
             return None;
         }
         // Structured-cloned data has no getters, but a page's own objects might: a throwing
         // getter reads as absent rather than escaping as an exception.
         let v = with_key(key, |key| Reflect::get(&self.0, key)).ok()?;
         (!v.is_undefined()).then_some(JsView(v))
-    }
-
-    fn is_object(&self) -> bool {
-        // The common question, answered without walking every kind.
-        self.0.is_object() && !Array::is_array(&self.0) && !self.0.is_function()
     }
 
     fn string(&self) -> Option<String> {
