@@ -615,7 +615,24 @@ impl<V: View + Clone> HostSession<V> {
         message: &V,
         port_attached: impl FnOnce() -> bool,
     ) -> Received<V> {
-        if self.destroyed || origin != self.origin.as_str() {
+        if origin != self.origin.as_str() {
+            return Received {
+                event: None,
+                actions: Vec::new(),
+                data: None,
+            };
+        }
+        self.receive_at_origin(message, port_attached)
+    }
+
+    /// [`receive_window`](Self::receive_window) for a message whose `event.origin` the browser
+    /// layer already found equal to the session's origin.
+    pub fn receive_at_origin(
+        &mut self,
+        message: &V,
+        port_attached: impl FnOnce() -> bool,
+    ) -> Received<V> {
+        if self.destroyed {
             return Received {
                 event: None,
                 actions: Vec::new(),

@@ -45,6 +45,11 @@ pub trait View: Sized {
     /// The element at `index`, if this is an array and it has one.
     fn item(&self, index: usize) -> Option<Self>;
 
+    /// Whether this is the string `s`.
+    fn is_str(&self, s: &str) -> bool {
+        self.string().is_some_and(|v| v == s)
+    }
+
     /// Whether this is a plain object (not an array, not null).
     fn is_object(&self) -> bool {
         self.kind() == Kind::Object

@@ -533,11 +533,7 @@ pub const MAX_ERROR_LEN: usize = 1024;
 pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> {
     // Pages and their frames carry other postMessage traffic too (widgets, dev tools): only
     // objects with our source marker are ours to judge.
-    let ours = msg.is_object()
-        && msg
-            .field("source")
-            .and_then(|s| s.string())
-            .is_some_and(|s| s == SOURCE);
+    let ours = msg.is_object() && msg.field("source").is_some_and(|s| s.is_str(SOURCE));
     if !ours {
         return Ok(FromFrame::Unknown);
     }

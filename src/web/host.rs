@@ -756,15 +756,16 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
         // the origin into wasm for every message.
         let origin = super::jsview::with_key("origin", |key| js_sys::Reflect::get(event, key))
             .unwrap_or_default();
-        let origin = if origin == i.origin_js {
-            i.session.origin().as_str().to_owned()
-        } else {
-            origin.as_string().unwrap_or_default()
-        };
-        let received = i.session.receive_window(&origin, &message, || {
+        let port_attached = || {
             port = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok();
             port.is_some()
-        });
+        };
+        let received = if origin == i.origin_js {
+            i.session.receive_at_origin(&message, port_attached)
+        } else {
+            let origin = origin.as_string().unwrap_or_default();
+            i.session.receive_window(&origin, &message, port_attached)
+        };
         i.transferred = port;
         received
     };

@@ -78,6 +78,11 @@ impl View for JsView {
         (!v.is_undefined()).then_some(JsView(v))
     }
 
+    fn is_str(&self, s: &str) -> bool {
+        // Compared in JS: no copy of the string into wasm.
+        with_key(s, |s| self.0 == *s)
+    }
+
     fn string(&self) -> Option<String> {
         self.0.as_string()
     }
