@@ -67,13 +67,11 @@ impl View for JsView {
     }
 
     fn field(&self, key: &str) -> Option<Self> {
-        // An array answers its own named properties here; the decoders only read fields of
-        // values they checked with `is_object`, so that saves a call per field.
-        if !self.0.is_object() {
-            return None;
-        }
-        // Structured-cloned data has no getters, but a page's own objects might: a throwing
-        // getter reads as absent rather than escaping as an exception.
+        // `Reflect.get` throws for anything that is not an object (null, a string, a number),
+        // and so does a page's own throwing getter (structured-cloned data has none): either
+        // reads as absent. An array or a function answers its own named properties here; the
+        // decoders only read fields of values they checked with `is_object`, so no call is
+        // spent on asking first.
         let v = with_key(key, |key| Reflect::get(&self.0, key)).ok()?;
         (!v.is_undefined()).then_some(JsView(v))
     }
