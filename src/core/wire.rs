@@ -537,15 +537,25 @@ pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> 
     if !ours {
         return Ok(FromFrame::Unknown);
     }
-    let ty = required_string(msg.field("type"), "type")?;
+    // The four events are compared in place (no copy of the type string); anything else is
+    // read as a string.
+    let ty_view = msg.field("type");
+    let event_type = ty_view
+        .as_ref()
+        .and_then(|t| EventType::ALL.into_iter().find(|e| t.is_str(e.as_str())));
+    let ty = match event_type {
+        Some(_) => String::new(),
+        None => required_string(ty_view, "type")?,
+    };
     if let Some(t) = msg.field("timestamp") {
-        if !matches!(t.kind(), Kind::Undefined | Kind::Null)
-            && !t.number().is_some_and(f64::is_finite)
+        let finite = t.number().map(f64::is_finite);
+        if finite != Some(true)
+            && !(finite.is_none() && matches!(t.kind(), Kind::Undefined | Kind::Null))
         {
             return err("timestamp", Problem::WrongType("a number"));
         }
     }
-    if let Some(et) = EventType::parse(&ty) {
+    if let Some(et) = event_type {
         let event = decode_event_data(et, msg.field("data"))?;
         let replay = msg.field("replay").and_then(|r| r.boolean()) == Some(true);
         return Ok(FromFrame::Message(if replay {

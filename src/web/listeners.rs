@@ -4,11 +4,12 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
-/// Callbacks registered with `on(name, cb)`, in registration order.
+/// Callbacks registered with `on(name, cb)`, in registration order. Each is held in an `Rc`,
+/// so taking the list for one delivery costs no call into JS.
 #[derive(Debug)]
 pub(crate) struct Listeners<K> {
     next_id: u32,
-    entries: Vec<(K, u32, js_sys::Function)>,
+    entries: Vec<(K, u32, Rc<js_sys::Function>)>,
 }
 
 impl<K: Copy + PartialEq + 'static> Listeners<K> {
@@ -20,11 +21,11 @@ impl<K: Copy + PartialEq + 'static> Listeners<K> {
     }
 
     /// The callbacks for `key`, cloned so they can be called with no borrow held.
-    pub(crate) fn for_key(&self, key: K) -> Vec<js_sys::Function> {
+    pub(crate) fn for_key(&self, key: K) -> Vec<Rc<js_sys::Function>> {
         self.entries
             .iter()
             .filter(|(k, _, _)| *k == key)
-            .map(|(_, _, f)| f.clone())
+            .map(|(_, _, f)| Rc::clone(f))
             .collect()
     }
 
@@ -38,7 +39,7 @@ impl<K: Copy + PartialEq + 'static> Listeners<K> {
             let mut l = this.borrow_mut();
             l.next_id = l.next_id.wrapping_add(1);
             let id = l.next_id;
-            l.entries.push((key, id, f));
+            l.entries.push((key, id, Rc::new(f)));
             id
         };
         let weak: Weak<RefCell<Self>> = Rc::downgrade(this);
@@ -80,7 +81,7 @@ impl Subscription {
 /// Call each callback with `args`; an exception thrown by one does not stop the others and is
 /// handed to `on_throw`.
 pub(crate) fn call_each(
-    callbacks: &[js_sys::Function],
+    callbacks: &[Rc<js_sys::Function>],
     a: &JsValue,
     b: &JsValue,
     mut on_throw: impl FnMut(JsValue),
