@@ -12,6 +12,11 @@ pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
     });
 }
 
+/// One of the protocol's fixed strings (a type, the marker, a status) as a JS string, made once.
+fn name(s: &str) -> JsValue {
+    super::jsview::with_key(s, JsValue::clone)
+}
+
 /// A plain object from key/value pairs.
 pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
     let obj = Object::new();
@@ -24,10 +29,10 @@ pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
 /// A workstation envelope `{ type, data, timestamp, source: 'bytedesk-desktop' }`.
 pub(crate) fn envelope(ty: &str, data: &JsValue) -> Object {
     object(&[
-        ("type", JsValue::from_str(ty)),
+        ("type", name(ty)),
         ("data", data.clone()),
         ("timestamp", JsValue::from_f64(js_sys::Date::now())),
-        ("source", JsValue::from_str(SOURCE)),
+        ("source", name(SOURCE)),
     ])
 }
 
@@ -53,7 +58,7 @@ pub(crate) fn replayed(envelope: &JsValue) -> JsValue {
 /// The data a command handler receives: `{ status }`, `{}` or `{ threadUid }`.
 pub(crate) fn command_data(command: &Command) -> JsValue {
     match command {
-        Command::SetAgentStatus(s) => object(&[("status", JsValue::from_str(s.as_str()))]),
+        Command::SetAgentStatus(s) => object(&[("status", name(s.as_str()))]),
         Command::RefreshThreads => Object::new(),
         Command::ClearUnreadCount { thread_uid } => {
             object(&[("threadUid", JsValue::from_str(thread_uid))])
@@ -78,13 +83,13 @@ pub(crate) fn outgoing(message: &Outgoing, host: f64) -> JsValue {
                 set(&data, "port", &JsValue::TRUE);
             }
             object(&[
-                ("type", JsValue::from_str(crate::core::wire::HELLO)),
+                ("type", name(crate::core::wire::HELLO)),
                 ("data", data.into()),
             ])
         }
-        Outgoing::Switch => object(&[("type", JsValue::from_str(crate::core::wire::SWITCH))]),
+        Outgoing::Switch => object(&[("type", name(crate::core::wire::SWITCH))]),
         Outgoing::Command { command, id } => {
-            let obj = object(&[("type", JsValue::from_str(command.name().as_str()))]);
+            let obj = object(&[("type", name(command.name().as_str()))]);
             if !matches!(command, Command::RefreshThreads) {
                 set(&obj, "data", &command_data(command));
             }
