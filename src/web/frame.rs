@@ -484,7 +484,7 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
 
 fn is_thenable(v: &JsValue) -> bool {
     v.is_object()
-        && js_sys::Reflect::get(v, &JsValue::from_str("then"))
+        && super::jsview::with_key("then", |then| js_sys::Reflect::get(v, then))
             .map(|t| t.is_function())
             .unwrap_or(false)
 }

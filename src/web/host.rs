@@ -687,16 +687,19 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
     arm_timer(inner);
 }
 
+/// Make sure a timer fires no later than the session's next deadline. A timer already set for
+/// that time or earlier is kept, and one whose deadline went away is left to fire and find
+/// nothing to do: commands settle far more often than they time out, and setting and clearing
+/// a timer for each one would cost more than the command itself.
 fn arm_timer(inner: &Rc<RefCell<HostInner>>) {
     let mut i = inner.borrow_mut();
-    let next = if i.session.destroyed() {
-        None
-    } else {
-        i.session.next_deadline()
-    };
-    match (next, &i.timer) {
-        (None, _) => i.timer = None,
-        (Some(at), Some((armed, _))) if *armed == at => {}
+    if i.session.destroyed() {
+        i.timer = None;
+        return;
+    }
+    match (i.session.next_deadline(), &i.timer) {
+        (None, _) => {}
+        (Some(at), Some((armed, _))) if *armed <= at => {}
         (Some(at), _) => {
             let weak: Weak<RefCell<HostInner>> = Rc::downgrade(inner);
             let delay = at.saturating_sub(now()).min(i32::MAX as u64) as u32;
