@@ -40,38 +40,21 @@ fn thread(uid: &str) -> Value {
     })
 }
 
-fn options(v: Value) -> Option<js_sys::Object> {
-    Some(to_js(&v).unchecked_into())
-}
-
 /// Attach a host to the harness's iframe, recording everything it delivers.
 fn attach(h: &Harness, opts: Value) -> (DeskHost, Recorder) {
-    let host = DeskHost::attach(h.iframe(), options(opts)).expect("attach");
-    let rec = Recorder::new();
-    for name in EVERYTHING {
-        host.on(name, rec.callback(name)).expect("on");
-    }
-    (host, rec)
+    attach_recording(h, opts, &EVERYTHING)
 }
 
 /// The workstation fixture, not yet loaded, allowing this page.
 fn desk(extra: Value) -> Harness {
-    let mut params = json!({ "allow": [own_origin()] });
-    if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
-        p.extend(e.clone());
-    }
-    prepare(DESK, WORKSTATION, params)
+    prepare(DESK, WORKSTATION, desk_params(extra))
 }
 
 /// A connected host on a loaded workstation fixture.
 async fn connected(extra: Value, opts: Value) -> (Harness, DeskHost, Recorder) {
     let h = desk(extra);
     let (host, rec) = attach(&h, opts);
-    mount(&h).await;
-    wait_until("ready", 5000.0, || {
-        !recorded(&rec, Some("ready")).is_empty()
-    })
-    .await;
+    mount_until_ready(&h, &rec).await;
     (h, host, rec)
 }
 

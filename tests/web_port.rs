@@ -9,7 +9,6 @@ mod support;
 use deskbridge::DeskHost;
 use serde_json::{json, Value};
 use support::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -17,35 +16,22 @@ wasm_bindgen_test_configure!(run_in_browser);
 const DESK: &str = "/www/test/workstation.html";
 const SEED_DESK: &str = "/www/test/seed-workstation.html";
 
-fn options(v: Value) -> Option<js_sys::Object> {
-    Some(to_js(&v).unchecked_into())
-}
-
 fn attach(h: &Harness, opts: Value) -> (DeskHost, Recorder) {
-    let host = DeskHost::attach(h.iframe(), options(opts)).expect("attach");
-    let rec = Recorder::new();
-    for name in ["ready", "disconnected", "error", "unread_message_count"] {
-        host.on(name, rec.callback(name)).expect("on");
-    }
-    (host, rec)
+    attach_recording(
+        h,
+        opts,
+        &["ready", "disconnected", "error", "unread_message_count"],
+    )
 }
 
 fn params(extra: Value) -> Value {
-    let mut params = json!({ "allow": [own_origin()] });
-    if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
-        p.extend(e.clone());
-    }
-    params
+    desk_params(extra)
 }
 
 async fn connected(extra: Value, opts: Value) -> (Harness, DeskHost, Recorder) {
     let h = prepare(DESK, WORKSTATION, params(extra));
     let (host, rec) = attach(&h, opts);
-    mount(&h).await;
-    wait_until("ready", 5000.0, || {
-        !recorded(&rec, Some("ready")).is_empty()
-    })
-    .await;
+    mount_until_ready(&h, &rec).await;
     (h, host, rec)
 }
 
@@ -211,38 +197,29 @@ async fn a_reload_starts_on_the_window_and_moves_to_a_new_port() {
     host.destroy();
 }
 
-#[wasm_bindgen_test]
-async fn a_host_that_opts_out_keeps_to_the_window() {
-    let (h, host, rec) = connected(json!({}), json!({ "messageChannel": false })).await;
+/// With `messageChannel: false` on either side (`host_opts` for the host, `nochannel` in the
+/// fixture's query for the workstation), events and commands stay on the window.
+async fn keeps_to_the_window(fixture: Value, host_opts: Value) {
+    let (h, host, rec) = connected(fixture, host_opts).await;
     settle(100).await;
     assert_eq!(host.transport(), "window");
     emit(&h, "emitUnreadCount", json!([2, []])).await;
     wait_until("the event", 3000.0, || totals(&rec) == [2]).await;
-    assert_eq!(
-        on_window(&h, "unread_message_count").len(),
-        1,
-        "on the window"
-    );
+    let events = on_window(&h, "unread_message_count");
+    assert_eq!(events.len(), 1, "on the window");
     assert_eq!(outcome(&host.set_busy(None)).await, json!({ "ok": true }));
     assert_eq!(reports(&h, "command")[0]["transport"], "window");
     host.destroy();
 }
 
 #[wasm_bindgen_test]
+async fn a_host_that_opts_out_keeps_to_the_window() {
+    keeps_to_the_window(json!({}), json!({ "messageChannel": false })).await;
+}
+
+#[wasm_bindgen_test]
 async fn a_workstation_that_opts_out_keeps_to_the_window() {
-    let (h, host, rec) = connected(json!({ "nochannel": 1 }), json!({})).await;
-    settle(100).await;
-    assert_eq!(host.transport(), "window");
-    emit(&h, "emitUnreadCount", json!([5, []])).await;
-    wait_until("the event", 3000.0, || totals(&rec) == [5]).await;
-    assert_eq!(
-        on_window(&h, "unread_message_count").len(),
-        1,
-        "on the window"
-    );
-    assert_eq!(outcome(&host.set_busy(None)).await, json!({ "ok": true }));
-    assert_eq!(reports(&h, "command")[0]["transport"], "window");
-    host.destroy();
+    keeps_to_the_window(json!({ "nochannel": 1 }), json!({})).await;
 }
 
 #[wasm_bindgen_test]

@@ -232,3 +232,37 @@ pub async fn wait_until(what: &str, ms: f64, mut ready: impl FnMut() -> bool) {
 pub const WORKSTATION: &str = "http://localhost:8711";
 /// The hostile fixture origin.
 pub const HOSTILE: &str = "http://127.0.0.1:8712";
+
+/// `v` as the options object of a deskbridge call.
+pub fn options(v: Value) -> Option<js_sys::Object> {
+    Some(to_js(&v).unchecked_into())
+}
+
+/// The workstation fixture's query: allowing this page, plus `extra`.
+pub fn desk_params(extra: Value) -> Value {
+    let mut params = serde_json::json!({ "allow": [own_origin()] });
+    if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    params
+}
+
+/// Attach a host to the harness's iframe, recording what it delivers under `names`.
+pub fn attach_recording(
+    h: &Harness,
+    opts: Value,
+    names: &[&str],
+) -> (deskbridge::DeskHost, Recorder) {
+    let host = deskbridge::DeskHost::attach(h.iframe(), options(opts)).expect("attach");
+    let rec = Recorder::new();
+    for name in names {
+        host.on(name, rec.callback(name)).expect("on");
+    }
+    (host, rec)
+}
+
+/// Put a prepared iframe in the document and wait (up to 5 s) for the host's `ready`.
+pub async fn mount_until_ready(h: &Harness, rec: &Recorder) {
+    mount(h).await;
+    wait_until("ready", 5000.0, || !recorded(rec, Some("ready")).is_empty()).await;
+}
