@@ -56,7 +56,7 @@ pub(crate) struct HostInner {
     observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
     timer: Option<(Millis, Timeout)>,
     login: Option<Login>,
-    /// Ports the workstation handed over, newest last (the one posted on). An older one is
+    /// Ports the workstation handed over, newest last (the one posted on). The one before is
     /// still read until the session closes them all: messages already on it are not lost.
     ports: Vec<(web_sys::MessagePort, EventListener)>,
     /// The port transferred with the message being handled, for [`Action::AdoptPort`].
@@ -735,8 +735,18 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
     });
     // Messages the workstation posted since its ready wait in the port until it is started.
     port.start();
-    inner.borrow_mut().ports.push((port, listener));
+    let mut i = inner.borrow_mut();
+    i.ports.push((port, listener));
+    // The previous port may still carry a few messages; older ones cannot, and a workstation
+    // that keeps handing over ports must not make this list grow.
+    if i.ports.len() > MAX_PORTS {
+        let (oldest, _) = i.ports.remove(0);
+        oldest.close();
+    }
 }
+
+/// Ports read at once: the one in use and the one before it.
+const MAX_PORTS: usize = 2;
 
 fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
     let inner = inner.clone();
