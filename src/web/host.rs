@@ -366,7 +366,14 @@ impl DeskHost {
             .and_then(|e| e.dyn_into().map_err(JsValue::from))
             .map_err(|_| js_error(ErrorCode::InvalidArgument, "cannot create an iframe"))?;
         let dimension = |key: &str, default: &str| match get(&options, key) {
-            v if v.as_f64().is_some() => format!("{}px", v.as_f64().unwrap_or_default()),
+            // JS's own number-to-text, so the wasm links no float formatting.
+            v if v.as_f64().is_some() => {
+                js_sys::Number::unchecked_from_js(v)
+                    .to_string_with_radix(10)
+                    .map(String::from)
+                    .unwrap_or_default()
+                    + "px"
+            }
             v => v.as_string().unwrap_or_else(|| default.to_owned()),
         };
         let style = iframe.style();
