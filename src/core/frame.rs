@@ -9,10 +9,10 @@
 //! ever posted to `'*'`. Events emitted while no target is known at all (an allowlist of only
 //! wildcard patterns, before the host spoke) wait in a bounded queue.
 
+use super::collections::Queue;
 use super::origin::{Allowlist, Origin};
 use super::view::View;
 use super::wire::{decode_from_host, Command, DecodeError, FromHost, HostMessage};
-use std::collections::VecDeque;
 
 /// Most events kept while no parent origin is known; older ones are dropped first.
 pub const PENDING_LIMIT: usize = 256;
@@ -56,7 +56,7 @@ pub enum Inbound {
 pub struct FrameSession<E> {
     allowlist: Allowlist,
     parent: Option<Origin>,
-    pending: VecDeque<E>,
+    pending: Queue<E>,
     destroyed: bool,
 }
 
@@ -68,7 +68,7 @@ impl<E> FrameSession<E> {
         FrameSession {
             allowlist,
             parent,
-            pending: VecDeque::new(),
+            pending: Queue::new(),
             destroyed: false,
         }
     }

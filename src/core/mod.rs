@@ -5,6 +5,7 @@
 //! report this diagnostic) come out. The browser layer only carries them.
 
 mod base64;
+pub(crate) mod collections;
 pub mod credentials;
 pub mod error;
 pub mod frame;

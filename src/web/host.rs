@@ -4,6 +4,7 @@ use super::envelope::{object, outgoing};
 use super::error::js_error;
 use super::jsview::JsView;
 use super::listeners::{call_each, on_window_message, Listeners, Subscription};
+use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{Action, HostConfig, HostSession, Millis, Notice, Ticket};
 use crate::core::origin::Origin;
@@ -12,7 +13,6 @@ use crate::core::wire::{AgentStatus, Command, EventType};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -49,7 +49,7 @@ pub(crate) struct HostInner {
     pub(crate) session: HostSession<JsView>,
     pub(crate) iframe: web_sys::HtmlIFrameElement,
     pub(crate) listeners: Rc<RefCell<Listeners<HostKey>>>,
-    pending: HashMap<Ticket, Pending>,
+    pending: VecMap<Ticket, Pending>,
     dom: Vec<EventListener>,
     observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
     timer: Option<(Millis, Timeout)>,
@@ -171,7 +171,7 @@ impl DeskHost {
             session: HostSession::new(origin, config),
             iframe: iframe.clone(),
             listeners: Listeners::new(),
-            pending: HashMap::new(),
+            pending: VecMap::new(),
             dom: Vec::new(),
             observer: None,
             timer: None,
