@@ -574,7 +574,7 @@ impl EasemobAppCredentials {
     ) -> Result<TokenRequest<EasemobTokenBody>, DeskError> {
         let host = self.host.trim();
         required(host, "the host")?;
-        let absolute = if host.contains("://") {
+        let absolute = if host.as_bytes().windows(3).any(|w| w == b"://") {
             host.to_owned()
         } else {
             format!("https://{host}")
