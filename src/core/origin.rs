@@ -119,16 +119,21 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
     }
     let colon = match input.find(':') {
         Some(i)
-            if input[..i]
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+            if input.as_bytes()[..i]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
                 && i > 0 =>
         {
             i
         }
         _ => return Err(OriginError::NotAbsolute),
     };
-    let scheme = &input[..colon];
+    // Strings are split with `split_at_checked` and `get`, never `&s[a..b]`, so the wasm links
+    // no `str` slicing panic (its message formatting brings in char escaping, ~4 KB). Every
+    // index comes from a `find`, so none of these can fail.
+    let (scheme, after) = input
+        .split_at_checked(colon)
+        .ok_or(OriginError::NotAbsolute)?;
     let https = if scheme.eq_ignore_ascii_case("https") {
         true
     } else if scheme.eq_ignore_ascii_case("http") {
@@ -136,19 +141,18 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
     } else {
         return Err(OriginError::Scheme);
     };
-    let after = &input[colon + 1..];
-    let after = after.strip_prefix("//").ok_or(OriginError::NotAbsolute)?;
+    let after = after.strip_prefix("://").ok_or(OriginError::NotAbsolute)?;
     // Browsers treat `\` like `/` in special URLs; so do we, so no one can hide a path there.
     let end = after.find(['/', '?', '#', '\\']).unwrap_or(after.len());
-    let authority = &after[..end];
-    let rest = &after[end..];
+    let (authority, rest) = after.split_at_checked(end).ok_or(OriginError::Host)?;
     if authority.contains('@') {
         return Err(OriginError::UserInfo);
     }
     let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
         let close = stripped.find(']').ok_or(OriginError::Host)?;
-        let host = &authority[..close + 2];
-        let tail = &stripped[close + 1..];
+        let (host, tail) = authority
+            .split_at_checked(close + 2)
+            .ok_or(OriginError::Host)?;
         let port = match tail {
             "" => None,
             t => Some(t.strip_prefix(':').ok_or(OriginError::Host)?),
@@ -156,7 +160,10 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
         (host, port)
     } else {
         match authority.rfind(':') {
-            Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+            Some(i) => match authority.split_at_checked(i) {
+                Some((host, port)) => (host, port.strip_prefix(':')),
+                None => return Err(OriginError::Host),
+            },
             None => (authority, None),
         }
     };
@@ -417,12 +424,16 @@ impl Origin {
 
     /// The host part (a domain, a dotted IPv4 address, or a bracketed IPv6 address).
     pub fn host(&self) -> &str {
-        &self.serialized[self.host_start..self.host_end]
+        self.serialized
+            .get(self.host_start..self.host_end)
+            .unwrap_or_default()
     }
 
     /// The port, when it is not the scheme's default.
     pub fn port(&self) -> Option<u16> {
-        self.serialized[self.host_end..]
+        self.serialized
+            .get(self.host_end..)
+            .unwrap_or_default()
             .strip_prefix(':')
             .and_then(|p| p.parse().ok())
     }
@@ -456,7 +467,10 @@ impl HttpUrl {
     /// The path without query or fragment, with no trailing `/` (empty for the root).
     pub fn path_prefix(&self) -> &str {
         let end = self.rest.find(['?', '#']).unwrap_or(self.rest.len());
-        self.rest[..end].trim_end_matches('/')
+        self.rest
+            .get(..end)
+            .unwrap_or_default()
+            .trim_end_matches('/')
     }
 }
 
