@@ -72,8 +72,10 @@ pkg: setup
 	rm -rf pkg
 	wasm-pack build --release --target bundler --out-dir pkg
 	wasm-pack build --release --target web --out-dir pkg/web
+	node scripts/minify-glue.mjs pkg/web/deskbridge.js
 	node scripts/pkg-manifest.mjs pkg
 	@ls -l pkg/deskbridge.js pkg/deskbridge_bg.wasm pkg/deskbridge.d.ts pkg/web/deskbridge.js pkg/web/deskbridge_bg.wasm
+	@node scripts/size.mjs pkg
 
 test: setup pkg demo-build
 	@rm -rf $(LOGS) && mkdir -p $(LOGS)

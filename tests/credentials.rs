@@ -415,6 +415,29 @@ fn easemob_response_variants() {
     }
 }
 
+#[test]
+fn refused_code_text_at_the_edges() {
+    for code in [
+        1.0,
+        -1.0,
+        999_999_999_999_999_999.0,
+        1e18,
+        -1e18,
+        2f64.powi(63),
+        2f64.powi(64),
+        1e300,
+        f64::MAX,
+        f64::MIN,
+    ] {
+        let Err(TokenResponseError::Refused { code: text, .. }) =
+            parse_feishu_tenant_token_response(&json!({"code": code, "msg": "no"}))
+        else {
+            panic!("refused expected for {code}");
+        };
+        assert_eq!(text, format!("{code:.0}"));
+    }
+}
+
 proptest! {
     #[test]
     fn parsers_never_panic_on_text(text in "\\PC{0,200}") {
@@ -434,6 +457,18 @@ proptest! {
         let _ = parse_feishu_tenant_token_response(&feishu);
         let easemob = json!({"access_token": token, "expires_in": expire, "application": code});
         let _ = parse_easemob_token_response(&easemob);
+    }
+
+    #[test]
+    fn refused_code_is_the_whole_number_in_decimal(
+        code in prop_oneof![-1e6..1e6f64, any::<f64>()].prop_map(f64::trunc),
+    ) {
+        prop_assume!(code.is_finite() && code != 0.0);
+        let refused = parse_feishu_tenant_token_response(&json!({"code": code, "msg": "no"}));
+        let Err(TokenResponseError::Refused { code: text, .. }) = refused else {
+            panic!("refused expected for {code}");
+        };
+        prop_assert_eq!(text, format!("{code:.0}"));
     }
 
     #[test]

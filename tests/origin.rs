@@ -445,3 +445,55 @@ fn an_allowlist_accepts_owned_strings() {
     let list = Allowlist::parse(&entries).unwrap();
     assert!(list.allows(&origin("https://crm.example.com")));
 }
+
+mod address_grammar {
+    //! The hand-written IP address readers agree with `std::net` on every input.
+    use deskbridge::core::origin::{Origin, OriginError};
+    use proptest::prelude::*;
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    proptest! {
+        #[test]
+        fn ipv6_hosts_read_as_std_reads_them(text in "[0-9a-fA-F:.]{0,45}") {
+            let parsed = Origin::parse(&format!("http://[{text}]"));
+            match text.parse::<Ipv6Addr>() {
+                Ok(addr) => {
+                    let origin = parsed.unwrap();
+                    let host = origin.host();
+                    let back: Ipv6Addr = host[1..host.len() - 1].parse().unwrap();
+                    prop_assert_eq!(back, addr);
+                    prop_assert!(!host.contains('.') && host == host.to_ascii_lowercase());
+                }
+                Err(_) => prop_assert_eq!(parsed, Err(OriginError::Host)),
+            }
+        }
+
+        #[test]
+        fn ipv6_groups_read_as_std_reads_them(
+            groups in proptest::collection::vec(prop_oneof![Just(String::new()), "0{1,2}", "[0-9a-f]{1,5}", "([0-9]{1,3}\\.){3}[0-9]{1,3}"], 0..10),
+        ) {
+            let text = groups.join(":");
+            let parsed = Origin::parse(&format!("http://[{text}]"));
+            match text.parse::<Ipv6Addr>() {
+                Ok(addr) => {
+                    let origin = parsed.unwrap();
+                    let host = origin.host();
+                    prop_assert_eq!(host[1..host.len() - 1].parse::<Ipv6Addr>().unwrap(), addr);
+                }
+                Err(_) => prop_assert_eq!(parsed, Err(OriginError::Host)),
+            }
+        }
+
+        #[test]
+        fn ipv4_hosts_are_exactly_the_canonical_dotted_quads(text in "[0-9.]{1,18}") {
+            let canonical = text.parse::<Ipv4Addr>().is_ok_and(|a| a.to_string() == text);
+            let parsed = Origin::parse(&format!("http://{text}"));
+            if canonical {
+                let origin = parsed.unwrap();
+                prop_assert_eq!(origin.host(), text.as_str());
+            } else {
+                prop_assert!(parsed.is_err(), "{} accepted", text);
+            }
+        }
+    }
+}

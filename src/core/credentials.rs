@@ -10,11 +10,11 @@
 //! Secrets (`app_secret`, `client_secret`, helpdesk tokens, access tokens) never appear in
 //! `Debug` output or in error messages: the structs holding them print `<redacted>` instead.
 
+use super::base64::{self, Alphabet};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::token::{encode_query_value, whole_number, MAX_SAFE_INTEGER};
 use super::view::{Kind, View};
-use base64::Engine as _;
 use std::fmt;
 
 const REDACTED: &str = "<redacted>";
@@ -118,7 +118,7 @@ pub fn lark_helpdesk_authorization(
 ) -> Result<String, DeskError> {
     check_helpdesk(helpdesk_id, helpdesk_token)?;
     let plain = format!("{helpdesk_id}:{helpdesk_token}");
-    Ok(base64::engine::general_purpose::STANDARD.encode(plain))
+    Ok(base64::encode(Alphabet::Standard, plain.as_bytes()))
 }
 
 /// Read an `X-Lark-Helpdesk-Authorization` value back into the helpdesk id and token. Missing
@@ -133,9 +133,8 @@ pub fn decode_lark_helpdesk_authorization(
     value: &str,
 ) -> Result<LarkHelpdeskCredentials, DeskError> {
     let bad = |why: &str| invalid_token(&format!("the {LARK_HELPDESK_HEADER} value {why}"));
-    let bytes = base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT
-        .decode(value.trim())
-        .map_err(|_| bad("is not base64"))?;
+    let bytes =
+        base64::decode(Alphabet::Standard, value.trim()).ok_or_else(|| bad("is not base64"))?;
     let text = String::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text"))?;
     let (id, token) = text
         .split_once(':')
@@ -377,6 +376,38 @@ impl FeishuTenantToken {
     }
 }
 
+/// The decimal text of a finite whole number, exactly as `format!("{n:.0}")` writes it. Written
+/// out by hand so that the wasm build links no float formatting (about 20 KB).
+fn whole_text(n: f64) -> String {
+    if n.abs() < 1e18 {
+        return (n as i64).to_string();
+    }
+    // |n| = m * 2^e with e > 0: double the decimal digits of m (least significant first) e times.
+    let bits = n.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32 - 1075;
+    let mut mantissa = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let mut digits = Vec::new();
+    while mantissa > 0 {
+        digits.push((mantissa % 10) as u8);
+        mantissa /= 10;
+    }
+    for _ in 0..exponent {
+        let mut carry = 0;
+        for d in &mut digits {
+            let v = *d * 2 + carry;
+            *d = v % 10;
+            carry = v / 10;
+        }
+        if carry > 0 {
+            digits.push(carry);
+        }
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    sign.chars()
+        .chain(digits.iter().rev().map(|d| char::from(b'0' + d)))
+        .collect()
+}
+
 /// Read Feishu's tenant token answer `{code, msg, tenant_access_token, expire}`.
 ///
 /// `code` 0 means success; any other code is [`TokenResponseError::Refused`] with the code and
@@ -403,7 +434,7 @@ pub fn parse_feishu_tenant_token_response<V: View>(
         .ok_or_else(|| malformed("has no numeric code"))?;
     if code != 0.0 {
         return Err(TokenResponseError::Refused {
-            code: format!("{code:.0}"),
+            code: whole_text(code),
             message: service_text(response.field("msg")),
         });
     }
@@ -543,7 +574,7 @@ impl EasemobAppCredentials {
     ) -> Result<TokenRequest<EasemobTokenBody>, DeskError> {
         let host = self.host.trim();
         required(host, "the host")?;
-        let absolute = if host.contains("://") {
+        let absolute = if host.as_bytes().windows(3).any(|w| w == b"://") {
             host.to_owned()
         } else {
             format!("https://{host}")

@@ -32,13 +32,13 @@
 //! a base-protocol peer it settles once posted. Every command settles exactly once: posted or
 //! answered, timed out, aborted, rejected, or failed by `destroy()`.
 
+use super::collections::{Queue, VecMap};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::view::View;
 use super::wire::{
     decode_from_frame, Command, DecodeError, Event, FrameMessage, FromFrame, PROTOCOL,
 };
-use std::collections::{BTreeMap, VecDeque};
 
 /// Time in milliseconds since the epoch, as the browser's `Date.now()` gives it.
 pub type Millis = u64;
@@ -251,8 +251,8 @@ pub struct HostSession<V> {
     link: Link,
     spoke_extension: bool,
     next_ticket: Ticket,
-    queue: VecDeque<Queued>,
-    in_flight: BTreeMap<Ticket, Millis>,
+    queue: Queue<Queued>,
+    in_flight: VecMap<Ticket, Millis>,
     mirror: Mirror<V>,
     token_expiry: Option<(Millis, bool)>,
     transport: Transport,
@@ -278,8 +278,8 @@ impl<V: View + Clone> HostSession<V> {
             link: Link::Unloaded,
             spoke_extension: false,
             next_ticket: 1,
-            queue: VecDeque::new(),
-            in_flight: BTreeMap::new(),
+            queue: Queue::new(),
+            in_flight: VecMap::new(),
             mirror: Mirror {
                 unread_count: 0,
                 unread_threads: None,
@@ -433,7 +433,7 @@ impl<V: View + Clone> HostSession<V> {
         let mut actions = vec![Action::Notify(Notice::Ready {
             protocol: peer.protocol(),
         })];
-        while let Some(q) = self.queue.pop_front() {
+        for q in std::mem::take(&mut self.queue) {
             actions.extend(self.post(q.ticket, q.command, q.deadline));
         }
         actions
@@ -572,7 +572,7 @@ impl<V: View + Clone> HostSession<V> {
             self.in_flight.remove(&t);
             actions.push(Action::Settle(t, Err(timeout())));
         }
-        let (late, kept): (VecDeque<Queued>, VecDeque<Queued>) = std::mem::take(&mut self.queue)
+        let (late, kept): (Queue<Queued>, Queue<Queued>) = std::mem::take(&mut self.queue)
             .into_iter()
             .partition(|q| q.deadline <= now);
         self.queue = kept;

@@ -119,16 +119,21 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
     }
     let colon = match input.find(':') {
         Some(i)
-            if input[..i]
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+            if input.as_bytes()[..i]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
                 && i > 0 =>
         {
             i
         }
         _ => return Err(OriginError::NotAbsolute),
     };
-    let scheme = &input[..colon];
+    // Strings are split with `split_at_checked` and `get`, never `&s[a..b]`, so the wasm links
+    // no `str` slicing panic (its message formatting brings in char escaping, ~4 KB). Every
+    // index comes from a `find`, so none of these can fail.
+    let (scheme, after) = input
+        .split_at_checked(colon)
+        .ok_or(OriginError::NotAbsolute)?;
     let https = if scheme.eq_ignore_ascii_case("https") {
         true
     } else if scheme.eq_ignore_ascii_case("http") {
@@ -136,19 +141,18 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
     } else {
         return Err(OriginError::Scheme);
     };
-    let after = &input[colon + 1..];
-    let after = after.strip_prefix("//").ok_or(OriginError::NotAbsolute)?;
+    let after = after.strip_prefix("://").ok_or(OriginError::NotAbsolute)?;
     // Browsers treat `\` like `/` in special URLs; so do we, so no one can hide a path there.
     let end = after.find(['/', '?', '#', '\\']).unwrap_or(after.len());
-    let authority = &after[..end];
-    let rest = &after[end..];
+    let (authority, rest) = after.split_at_checked(end).ok_or(OriginError::Host)?;
     if authority.contains('@') {
         return Err(OriginError::UserInfo);
     }
     let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
         let close = stripped.find(']').ok_or(OriginError::Host)?;
-        let host = &authority[..close + 2];
-        let tail = &stripped[close + 1..];
+        let (host, tail) = authority
+            .split_at_checked(close + 2)
+            .ok_or(OriginError::Host)?;
         let port = match tail {
             "" => None,
             t => Some(t.strip_prefix(':').ok_or(OriginError::Host)?),
@@ -156,7 +160,10 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
         (host, port)
     } else {
         match authority.rfind(':') {
-            Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+            Some(i) => match authority.split_at_checked(i) {
+                Some((host, port)) => (host, port.strip_prefix(':')),
+                None => return Err(OriginError::Host),
+            },
             None => (authority, None),
         }
     };
@@ -176,32 +183,136 @@ fn canonical_host(host: &str) -> Result<String, OriginError> {
         return Err(OriginError::NonAsciiHost);
     }
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        let addr: std::net::Ipv6Addr = inner.parse().map_err(|_| OriginError::Host)?;
-        return Ok(format!("[{}]", ipv6_whatwg(&addr)));
+        let pieces = parse_ipv6(inner.as_bytes()).ok_or(OriginError::Host)?;
+        return Ok(format!("[{}]", ipv6_whatwg(&pieces)));
     }
     let lower = host.to_ascii_lowercase();
     let labels_ok = lower
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_');
-    if !labels_ok || lower.starts_with('.') || lower.contains("..") {
+    // `..` looked for byte-wise: `str::contains(&str)` brings a substring searcher into the wasm.
+    let empty_label = lower.as_bytes().windows(2).any(|w| w == b"..");
+    if !labels_ok || lower.starts_with('.') || empty_label {
         return Err(OriginError::Host);
     }
     // A last label that starts with a digit makes WHATWG parse the host as an IPv4 address,
     // in forms like `127.1` or `0x7f.0.0.1`. Accept only the canonical dotted quad.
     let last = lower.trim_end_matches('.').rsplit('.').next().unwrap_or("");
-    if last.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
-        let addr: std::net::Ipv4Addr = lower.parse().map_err(|_| OriginError::Host)?;
-        if addr.to_string() != lower {
-            return Err(OriginError::Host);
-        }
+    if last.bytes().next().is_some_and(|b| b.is_ascii_digit()) && !is_dotted_quad(&lower) {
+        return Err(OriginError::Host);
     }
     Ok(lower)
 }
 
+/// Whether `host` is an IPv4 address in the canonical dotted-quad form: four decimal numbers
+/// from 0 to 255, with no leading zeros.
+fn is_dotted_quad(host: &str) -> bool {
+    let mut parts = 0;
+    for part in host.split('.') {
+        let mut p = Cursor(part.as_bytes());
+        if p.octet().is_none() || !p.0.is_empty() {
+            return false;
+        }
+        parts += 1;
+    }
+    parts == 4
+}
+
+/// A byte cursor for the IPv6 parser, which reads the grammar of `std::net::Ipv6Addr`: groups
+/// of one to four hex digits, at most one `::` standing for one or more zero groups, and an
+/// optional dotted IPv4 tail. Hand-written, so that the wasm links no `std::net` parser.
+#[derive(Clone, Copy)]
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn take(&mut self, b: u8) -> Option<()> {
+        let (&first, rest) = self.0.split_first()?;
+        (first == b).then(|| self.0 = rest)
+    }
+
+    /// Up to `max` digits in `radix` (at least one); `None` if there are none.
+    fn number(&mut self, radix: u32, max: usize) -> Option<u32> {
+        let mut value = 0;
+        let mut n = 0;
+        while let Some(d) = self.0.first().and_then(|&b| char::from(b).to_digit(radix)) {
+            if n == max {
+                break;
+            }
+            value = value * radix + d;
+            self.0 = &self.0[1..];
+            n += 1;
+        }
+        (n > 0).then_some(value)
+    }
+
+    /// A decimal number from 0 to 255 without leading zeros.
+    fn octet(&mut self) -> Option<u32> {
+        let leading_zero = self.0.len() > 1 && self.0[0] == b'0' && self.0[1].is_ascii_digit();
+        let n = self.number(10, 3)?;
+        (!leading_zero && n <= 255).then_some(n)
+    }
+
+    fn ipv4(&mut self) -> Option<[u16; 2]> {
+        let mut p = *self;
+        let mut o = [0; 4];
+        for (i, slot) in o.iter_mut().enumerate() {
+            if i > 0 {
+                p.take(b'.')?;
+            }
+            *slot = p.octet()? as u16;
+        }
+        *self = p;
+        Some([o[0] << 8 | o[1], o[2] << 8 | o[3]])
+    }
+
+    /// Read up to `groups.len()` groups; returns how many, and whether the last two were an
+    /// IPv4 tail. A group that fails to read leaves the cursor before its separator.
+    fn groups(&mut self, groups: &mut [u16]) -> (usize, bool) {
+        let limit = groups.len();
+        for i in 0..limit {
+            let mut p = *self;
+            if i > 0 && p.take(b':').is_none() {
+                return (i, false);
+            }
+            if i + 1 < limit {
+                let mut q = p;
+                if let Some(pair) = q.ipv4() {
+                    groups[i..i + 2].copy_from_slice(&pair);
+                    *self = q;
+                    return (i + 2, true);
+                }
+            }
+            match p.number(16, 4) {
+                Some(g) => groups[i] = g as u16,
+                None => return (i, false),
+            }
+            *self = p;
+        }
+        (limit, false)
+    }
+}
+
+/// The eight pieces of an IPv6 address written as `std::net::Ipv6Addr` reads it.
+fn parse_ipv6(text: &[u8]) -> Option<[u16; 8]> {
+    let mut p = Cursor(text);
+    let mut head = [0; 8];
+    let (head_size, head_ipv4) = p.groups(&mut head);
+    if head_size < 8 {
+        if head_ipv4 {
+            return None;
+        }
+        p.take(b':')?;
+        p.take(b':')?;
+        let mut tail = [0; 7];
+        let (tail_size, _) = p.groups(&mut tail[..7 - head_size]);
+        head[8 - tail_size..].copy_from_slice(&tail[..tail_size]);
+    }
+    p.0.is_empty().then_some(head)
+}
+
 /// Serialise an IPv6 address as the URL standard does: lower-case hex, the longest run of two
 /// or more zero pieces compressed to `::`, never a dotted IPv4 tail.
-fn ipv6_whatwg(addr: &std::net::Ipv6Addr) -> String {
-    let seg = addr.segments();
+fn ipv6_whatwg(seg: &[u16; 8]) -> String {
     let (mut best, mut best_len, mut i) = (usize::MAX, 1, 0);
     while i < 8 {
         if seg[i] == 0 {
@@ -225,7 +336,15 @@ fn ipv6_whatwg(addr: &std::net::Ipv6Addr) -> String {
             i += best_len;
             continue;
         }
-        out.push_str(&format!("{:x}", seg[i]));
+        let piece = seg[i];
+        // Lower-case hex without leading zeros (`{:x}`, written out to keep core's radix
+        // formatting out of the wasm).
+        for shift in [12, 8, 4, 0] {
+            if piece >> shift != 0 || shift == 0 {
+                let digit = u32::from(piece >> shift & 0xf);
+                out.push(char::from_digit(digit, 16).unwrap_or('0'));
+            }
+        }
         if i < 7 {
             out.push(':');
         }
@@ -305,12 +424,16 @@ impl Origin {
 
     /// The host part (a domain, a dotted IPv4 address, or a bracketed IPv6 address).
     pub fn host(&self) -> &str {
-        &self.serialized[self.host_start..self.host_end]
+        self.serialized
+            .get(self.host_start..self.host_end)
+            .unwrap_or_default()
     }
 
     /// The port, when it is not the scheme's default.
     pub fn port(&self) -> Option<u16> {
-        self.serialized[self.host_end..]
+        self.serialized
+            .get(self.host_end..)
+            .unwrap_or_default()
             .strip_prefix(':')
             .and_then(|p| p.parse().ok())
     }
@@ -344,7 +467,10 @@ impl HttpUrl {
     /// The path without query or fragment, with no trailing `/` (empty for the root).
     pub fn path_prefix(&self) -> &str {
         let end = self.rest.find(['?', '#']).unwrap_or(self.rest.len());
-        self.rest[..end].trim_end_matches('/')
+        self.rest
+            .get(..end)
+            .unwrap_or_default()
+            .trim_end_matches('/')
     }
 }
 

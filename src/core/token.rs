@@ -14,10 +14,10 @@
 //!
 //! No error produced here repeats the token or any part of it.
 
+use super::base64::{self, Alphabet};
 use super::error::{DeskError, ErrorCode};
 use super::origin::HttpUrl;
 use super::view::{Kind, View};
-use base64::Engine as _;
 
 /// Longest access token [`decode_access_token_with`] reads, in bytes. Real tokens are a few
 /// hundred bytes; anything this long is not one, and is refused before any parsing.
@@ -306,9 +306,8 @@ fn sub_string<V: View>(sub: &V, key: &str) -> Result<String, DeskError> {
 
 /// Decode one base64url segment of a JWT; `=` padding is tolerated.
 fn segment(part: &str, what: &str) -> Result<Vec<u8>, DeskError> {
-    let engine = &base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT;
-    match engine.decode(part) {
-        Ok(bytes) if !bytes.is_empty() => Ok(bytes),
+    match base64::decode(Alphabet::UrlSafe, part) {
+        Some(bytes) if !bytes.is_empty() => Ok(bytes),
         _ => Err(invalid_token(&format!(
             "the access token's {what} is not base64url"
         ))),

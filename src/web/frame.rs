@@ -458,14 +458,14 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
             }
             let all = js_sys::Promise::all(&pending.into_iter().collect::<js_sys::Array>());
             let weak = Rc::downgrade(&inner);
-            wasm_bindgen_futures::spawn_local(async move {
-                let outcome = wasm_bindgen_futures::JsFuture::from(all).await;
+            let _ = super::listeners::on_settled(&all, move |outcome| {
                 if let Some(inner) = weak.upgrade() {
                     let result = outcome
                         .map(|_| ())
                         .map_err(|e| ("REJECTED", error_text(&e)));
                     answer(&inner, &reply, result);
                 }
+                JsValue::UNDEFINED
             });
         }
     }

@@ -4,6 +4,7 @@ use super::envelope::{object, outgoing};
 use super::error::js_error;
 use super::jsview::JsView;
 use super::listeners::{call_each, on_window_message, Listeners, Subscription};
+use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{
     Action, HostConfig, HostSession, Millis, Notice, Outgoing, Received, Ticket,
@@ -14,7 +15,6 @@ use crate::core::wire::{AgentStatus, Command, EventType};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -51,7 +51,7 @@ pub(crate) struct HostInner {
     pub(crate) session: HostSession<JsView>,
     pub(crate) iframe: web_sys::HtmlIFrameElement,
     pub(crate) listeners: Rc<RefCell<Listeners<HostKey>>>,
-    pending: HashMap<Ticket, Pending>,
+    pending: VecMap<Ticket, Pending>,
     dom: Vec<EventListener>,
     observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
     timer: Option<(Millis, Timeout)>,
@@ -195,7 +195,7 @@ impl DeskHost {
             session: HostSession::new(origin, config),
             iframe: iframe.clone(),
             listeners: Listeners::new(),
-            pending: HashMap::new(),
+            pending: VecMap::new(),
             dom: Vec::new(),
             observer: None,
             timer: None,
@@ -394,7 +394,14 @@ impl DeskHost {
             .and_then(|e| e.dyn_into().map_err(JsValue::from))
             .map_err(|_| js_error(ErrorCode::InvalidArgument, "cannot create an iframe"))?;
         let dimension = |key: &str, default: &str| match get(&options, key) {
-            v if v.as_f64().is_some() => format!("{}px", v.as_f64().unwrap_or_default()),
+            // JS's own number-to-text, so the wasm links no float formatting.
+            v if v.as_f64().is_some() => {
+                js_sys::Number::unchecked_from_js(v)
+                    .to_string_with_radix(10)
+                    .map(String::from)
+                    .unwrap_or_default()
+                    + "px"
+            }
             v => v.as_string().unwrap_or_else(|| default.to_owned()),
         };
         let style = iframe.style();

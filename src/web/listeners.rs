@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Callbacks registered with `on(name, cb)`, in registration order. Each is held in an `Rc`,
 /// so taking the list for one delivery costs no call into JS.
@@ -105,11 +106,45 @@ pub(crate) fn on_window_message<T: 'static>(
     state: &Rc<RefCell<T>>,
     handle: fn(&Rc<RefCell<T>>, &web_sys::MessageEvent),
 ) -> gloo_events::EventListener {
-    use wasm_bindgen::JsCast;
     let state = state.clone();
     gloo_events::EventListener::new(window, "message", move |event| {
         if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
             handle(&state, event);
         }
     })
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A promise, seen through a `then` whose callback's return value the new promise adopts
+    /// (js-sys's `then` takes a callback that returns nothing).
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_with(this: &Thenable, f: &JsValue) -> js_sys::Promise;
+}
+
+/// Once `promise` settles, call `f` with `Ok(value)` or `Err(reason)`; the returned promise
+/// resolves to what `f` returns (following it if it is a promise, rejecting if that rejects).
+///
+/// One callback through `Promise.allSettled`, which always fulfils: it runs exactly once and is
+/// freed then, never left behind as the unused half of a `then(ok, err)` pair. This replaces
+/// `wasm-bindgen-futures`, whose executor and future plumbing cost about 5 KB of wasm.
+pub(crate) fn on_settled(
+    promise: &js_sys::Promise,
+    f: impl FnOnce(Result<JsValue, JsValue>) -> JsValue + 'static,
+) -> js_sys::Promise {
+    let settled = js_sys::Promise::all_settled(&js_sys::Array::of1(promise));
+    settled
+        .unchecked_ref::<Thenable>()
+        .then_with(&Closure::once_into_js(move |results: JsValue| {
+            let result = js_sys::Reflect::get_u32(&results, 0).unwrap_or_default();
+            let field = |key: &str| {
+                js_sys::Reflect::get(&result, &JsValue::from_str(key)).unwrap_or_default()
+            };
+            f(if field("status") == "fulfilled" {
+                Ok(field("value"))
+            } else {
+                Err(field("reason"))
+            })
+        }))
 }

@@ -8,6 +8,7 @@
 
 use super::error::js_error;
 use super::jsview::JsView;
+use super::listeners::on_settled;
 use crate::core::credentials::{
     self, EasemobAppCredentials, FeishuAppCredentials, JsonBody, TokenRequest, TokenResponseError,
 };
@@ -17,13 +18,11 @@ use crate::core::token_cache::{
     Fetched, Lookup, Ticket, TokenCache as CoreCache, TokenCacheConfig,
 };
 use crate::core::view::{Kind, View};
-use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise, Reflect, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TOKEN_TYPES: &str = r#"
@@ -534,43 +533,60 @@ fn fetch_error(thrown: JsValue) -> JsValue {
     error
 }
 
-/// Call the fetch function and read its result. A fetch still pending after
-/// `fetchTimeoutMs` (real time) fails with `FETCH_FAILED`, so the callers waiting for it are not
-/// left hanging by a request that never settles.
-async fn fetch_once(shared: &Shared) -> Result<(String, Option<u64>), JsValue> {
-    let returned = shared
-        .fetch_token
-        .call0(&JsValue::UNDEFINED)
-        .map_err(fetch_error)?;
+#[wasm_bindgen]
+extern "C" {
+    /// The global `setTimeout(handler, ms, arg)`: calls `handler(arg)`, with no Rust closure.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: i32, arg: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// Run one fetch: call the fetch function, wait for it and read its result, and record the
+/// outcome. Resolves to the token (a string) or the error (an object); never rejects, so a
+/// background refresh no one waits for cannot surface as an unhandled rejection.
+///
+/// A fetch still pending after `fetchTimeoutMs` (real time) fails with `FETCH_FAILED`, so the
+/// callers waiting for it are not left hanging by a request that never settles.
+fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> JsValue {
+    let returned = match shared.fetch_token.call0(&JsValue::UNDEFINED) {
+        Ok(returned) => returned,
+        Err(thrown) => return record(&shared, ticket, Err(fetch_error(thrown))),
+    };
     let fetched = Promise::resolve(&returned);
     let timeout_ms = shared.state.borrow().cache.config().fetch_timeout_ms;
-    // Dropping the timer (when this function returns) cancels it.
     let mut timer = None;
     let settled = if timeout_ms == 0 {
         fetched
     } else {
         let deadline = Promise::new(&mut |_, reject| {
-            let delay = u32::try_from(timeout_ms.min(i32::MAX as u64)).unwrap_or(u32::MAX);
-            timer = Some(Timeout::new(delay, move || {
-                let error = js_error(
-                    ErrorCode::FetchFailed,
-                    &format!("the token fetch did not settle within {timeout_ms} ms"),
-                );
-                let _ = reject.call1(&JsValue::UNDEFINED, &error);
-            }));
+            let delay = i32::try_from(timeout_ms).unwrap_or(i32::MAX);
+            let error = js_error(
+                ErrorCode::FetchFailed,
+                &format!("the token fetch did not settle within {timeout_ms} ms"),
+            );
+            timer = Some(set_timeout(&reject, delay, &error));
         });
         Promise::race(&js_sys::Array::of2(&fetched, &deadline))
     };
-    let resolved = JsFuture::from(settled).await.map_err(fetch_error)?;
-    drop(timer);
-    read_fetched(resolved, shared.now())
+    on_settled(&settled, move |result| {
+        if let Some(timer) = &timer {
+            clear_timeout(timer);
+        }
+        let result = result
+            .map_err(fetch_error)
+            .and_then(|value| read_fetched(value, shared.now()));
+        record(&shared, ticket, result)
+    })
+    .into()
 }
 
-/// Run one fetch and record its outcome. Resolves to the token (a string) or the error (an
-/// object); never rejects, so a background refresh no one waits for cannot surface as an
-/// unhandled rejection.
-async fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> JsValue {
-    let result = fetch_once(&shared).await;
+/// Record how fetch `ticket` ended; returns the token (a string) or the error (an object).
+fn record(
+    shared: &Shared,
+    ticket: Ticket,
+    result: Result<(String, Option<u64>), JsValue>,
+) -> JsValue {
     let now = shared.now();
     let mut state = shared.state.borrow_mut();
     if state.in_flight.as_ref().is_some_and(|(t, _)| *t == ticket) {
@@ -604,14 +620,10 @@ async fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> JsValue {
 }
 
 /// A caller's promise over the shared outcome of a fetch.
-fn settle(outcome: Promise) -> Promise {
-    future_to_promise(async move {
-        let value = JsFuture::from(outcome).await?;
-        if value.is_string() {
-            Ok(value)
-        } else {
-            Err(value)
-        }
+fn settle(outcome: &Promise) -> Promise {
+    on_settled(outcome, |value| match value {
+        Ok(token) if token.is_string() => token,
+        Ok(error) | Err(error) => Promise::reject(&error).into(),
     })
 }
 
@@ -661,9 +673,9 @@ impl JsTokenCache {
                 let _ = self.start(ticket);
                 Promise::resolve(&JsValue::from_str(&token))
             }
-            Lookup::Fetch(ticket) => settle(self.start(ticket)),
+            Lookup::Fetch(ticket) => settle(&self.start(ticket)),
             Lookup::Wait => match self.shared.state.borrow().in_flight.as_ref() {
-                Some((_, outcome)) => settle(outcome.clone()),
+                Some((_, outcome)) => settle(outcome),
                 None => Promise::reject(&js_error(
                     ErrorCode::FetchFailed,
                     "the token fetch was lost",
@@ -689,12 +701,11 @@ impl JsTokenCache {
 
     /// Start the fetch named by `ticket`; its outcome promise is shared by all who wait.
     fn start(&self, ticket: Ticket) -> Promise {
-        // `future_to_promise` runs the future from the microtask queue, so the fetch function
-        // (which may call `get()` again) runs after the promise is recorded and no borrow is
-        // held while it runs.
-        let outcome = future_to_promise({
-            let shared = Rc::clone(&self.shared);
-            async move { Ok(run_fetch(shared, ticket).await) }
+        // The fetch runs from the microtask queue, so the fetch function (which may call
+        // `get()` again) runs after the promise is recorded and no borrow is held while it runs.
+        let shared = Rc::clone(&self.shared);
+        let outcome = on_settled(&Promise::resolve(&JsValue::UNDEFINED), move |_| {
+            run_fetch(shared, ticket)
         });
         self.shared.state.borrow_mut().in_flight = Some((ticket, outcome.clone()));
         outcome
