@@ -4,7 +4,7 @@
 //! latest on `destroy()`); the queue stays within its limit; the next deadline is in the future.
 #![no_main]
 
-use deskbridge::core::host::{Action, HostConfig, HostSession, Outgoing, Ticket};
+use deskbridge::core::host::{Action, HostConfig, HostSession, Outgoing, Ticket, Transport};
 use deskbridge::core::origin::Origin;
 use deskbridge::core::wire::{AgentStatus, Command, SOURCE};
 use deskbridge_fuzz::Bytes;
@@ -71,9 +71,10 @@ fn frame_message(bytes: &mut Bytes) -> Value {
         2 => {
             let protocol = bytes.below(4);
             let ack = bytes.byte() & 1 == 1;
+            let port = bytes.byte() & 1 == 1;
             envelope(
                 "bytedesk_ready",
-                json!({ "protocol": protocol, "ack": ack }),
+                json!({ "protocol": protocol, "ack": ack, "port": port }),
             )
         }
         3 => envelope("bytedesk_bye", Value::Null),
@@ -88,7 +89,10 @@ enum Step {
     Command(Command, Option<u64>),
     Abort(usize),
     Advance(u64),
-    Receive(&'static str, usize),
+    /// From the frame's window at this origin, with a `MessagePort` transferred along or not.
+    Receive(&'static str, usize, bool),
+    /// On the port the session adopted, if any.
+    OnPort(usize),
     Token(Option<u64>),
     Destroy,
 }
@@ -107,7 +111,7 @@ fuzz_target!(|data: &[u8]| {
     let mut steps = Vec::new();
     let mut messages = Vec::new();
     while !bytes.is_empty() && steps.len() < 256 {
-        steps.push(match bytes.below(12) {
+        steps.push(match bytes.below(13) {
             0 => Step::Attach(bytes.byte() & 1 == 1),
             1 => Step::Load,
             2 => Step::Remove,
@@ -119,8 +123,13 @@ fuzz_target!(|data: &[u8]| {
             6 => Step::Advance(bytes.below(256) as u64 * 50),
             7..=9 => {
                 let from = FROM[bytes.below(FROM.len())];
+                let port = bytes.byte() & 1 == 1;
                 messages.push(frame_message(&mut bytes));
-                Step::Receive(from, messages.len() - 1)
+                Step::Receive(from, messages.len() - 1, port)
+            }
+            11 => {
+                messages.push(frame_message(&mut bytes));
+                Step::OnPort(messages.len() - 1)
             }
             10 => Step::Token((bytes.byte() & 1 == 1).then(|| bytes.below(256) as u64 * 2000)),
             _ => Step::Destroy,
@@ -159,9 +168,20 @@ fuzz_target!(|data: &[u8]| {
                 }
                 actions
             }
-            Step::Receive(from, i) => {
-                let received = session.receive(from, &&messages[i]);
+            Step::Receive(from, i, port) => {
+                let received = session.receive_window(from, &&messages[i], || port);
                 if from != DESK {
+                    assert!(received.event.is_none() && received.actions.is_empty());
+                }
+                if received.actions.contains(&Action::AdoptPort) {
+                    assert!(port, "adopted a port that was not there");
+                }
+                received.actions
+            }
+            Step::OnPort(i) => {
+                let on_port = session.transport() == Transport::Port;
+                let received = session.receive_port(&&messages[i]);
+                if !on_port {
                     assert!(received.event.is_none() && received.actions.is_empty());
                 }
                 received.actions
