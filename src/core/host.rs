@@ -243,6 +243,17 @@ pub struct Received<V> {
     pub data: Option<V>,
 }
 
+impl<V> Received<V> {
+    /// No event and nothing to do: what a message not for this session produces.
+    fn nothing() -> Self {
+        Received {
+            event: None,
+            actions: Vec::new(),
+            data: None,
+        }
+    }
+}
+
 /// The host's half of a session with one workstation frame.
 #[derive(Debug)]
 pub struct HostSession<V> {
@@ -256,7 +267,7 @@ pub struct HostSession<V> {
     mirror: Mirror<V>,
     token_expiry: Option<(Millis, bool)>,
     transport: Transport,
-    /// Which event types arrived since the last `bytedesk_hello` that asked for `resync` (by
+    /// Which event types arrived since this document's handshake began (by
     /// [`EventType::index`]): a replayed event of such a type is older than what the app has
     /// seen, and is dropped.
     heard: [bool; 4],
@@ -386,10 +397,13 @@ impl<V: View + Clone> HostSession<V> {
         actions
     }
 
-    fn hello(&mut self, resync: bool) -> Outgoing {
-        if resync {
-            self.heard = [false; 4];
-        }
+    /// Back to window messages: close the port if the session talked on one.
+    fn leave_port(&mut self) -> Option<Action> {
+        (std::mem::replace(&mut self.transport, Transport::Window) == Transport::Port)
+            .then_some(Action::ClosePort)
+    }
+
+    fn hello(&self, resync: bool) -> Outgoing {
         Outgoing::Hello {
             resync,
             port: self.config.message_channel && self.transport == Transport::Window,
@@ -418,10 +432,7 @@ impl<V: View + Clone> HostSession<V> {
                 Action::Settle(t, Err(e))
             })
             .collect();
-        if self.transport == Transport::Port {
-            self.transport = Transport::Window;
-            actions.push(Action::ClosePort);
-        }
+        actions.extend(self.leave_port());
         if was_connected {
             actions.push(Action::Notify(Notice::Disconnected { reason }));
         }
@@ -616,11 +627,7 @@ impl<V: View + Clone> HostSession<V> {
         port_attached: impl FnOnce() -> bool,
     ) -> Received<V> {
         if origin != self.origin.as_str() {
-            return Received {
-                event: None,
-                actions: Vec::new(),
-                data: None,
-            };
+            return Received::nothing();
         }
         self.receive_at_origin(message, port_attached)
     }
@@ -633,11 +640,7 @@ impl<V: View + Clone> HostSession<V> {
         port_attached: impl FnOnce() -> bool,
     ) -> Received<V> {
         if self.destroyed {
-            return Received {
-                event: None,
-                actions: Vec::new(),
-                data: None,
-            };
+            return Received::nothing();
         }
         self.decode(message, port_attached)
     }
@@ -647,21 +650,13 @@ impl<V: View + Clone> HostSession<V> {
     /// is not listened to.
     pub fn receive_port(&mut self, message: &V) -> Received<V> {
         if self.destroyed || self.transport != Transport::Port {
-            return Received {
-                event: None,
-                actions: Vec::new(),
-                data: None,
-            };
+            return Received::nothing();
         }
         self.decode(message, || false)
     }
 
     fn decode(&mut self, message: &V, port_attached: impl FnOnce() -> bool) -> Received<V> {
-        let mut out = Received {
-            event: None,
-            actions: Vec::new(),
-            data: None,
-        };
+        let mut out = Received::nothing();
         let decoded = match decode_from_frame(message) {
             Ok(FromFrame::Message(m)) => m,
             Ok(FromFrame::Unknown) => return out,
@@ -770,9 +765,7 @@ impl<V: View + Clone> HostSession<V> {
             .into_iter()
             .map(|t| Action::Settle(t, Err(destroyed())))
             .collect();
-        if std::mem::replace(&mut self.transport, Transport::Window) == Transport::Port {
-            actions.push(Action::ClosePort);
-        }
+        actions.extend(self.leave_port());
         actions
     }
 }

@@ -315,9 +315,8 @@ fn required_count<V: View>(v: Option<V>, field: &'static str) -> Result<u64, Dec
     match v {
         None => err(field, Problem::Missing),
         Some(v) => match v.number() {
-            Some(n) => count(Some(n), field),
             None if v.kind() == Kind::Undefined => err(field, Problem::Missing),
-            None => count(None, field),
+            n => count(n, field),
         },
     }
 }
@@ -548,11 +547,10 @@ pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> 
         None => required_string(ty_view, "type")?,
     };
     if let Some(t) = msg.field("timestamp") {
-        let finite = t.number().map(f64::is_finite);
-        if finite != Some(true)
-            && !(finite.is_none() && matches!(t.kind(), Kind::Undefined | Kind::Null))
-        {
-            return err("timestamp", Problem::WrongType("a number"));
+        match t.number() {
+            Some(n) if n.is_finite() => {}
+            None if matches!(t.kind(), Kind::Undefined | Kind::Null) => {}
+            _ => return err("timestamp", Problem::WrongType("a number")),
         }
     }
     if let Some(et) = event_type {
