@@ -15,6 +15,7 @@
 //! `bytedesk_switch` on the window, so commands posted before the switch are handled first.
 
 use super::collections::Queue;
+use super::host::Transport;
 use super::origin::{Allowlist, Origin};
 use super::view::View;
 use super::wire::{decode_from_host, Command, DecodeError, FromHost, HostMessage};
@@ -128,6 +129,15 @@ impl<E> FrameSession<E> {
     /// window.
     pub fn on_port(&self) -> bool {
         self.port != PortState::None && !self.destroyed
+    }
+
+    /// What outgoing messages travel on now.
+    pub fn transport(&self) -> Transport {
+        if self.on_port() {
+            Transport::Port
+        } else {
+            Transport::Window
+        }
     }
 
     /// The parent's origin, once known.

@@ -153,14 +153,8 @@ impl DeskFrame {
             _ => return Ok(None),
         };
         let mut session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
-        match super::host::get(&options, "messageChannel") {
-            v if v.is_undefined() => {}
-            v => session.set_message_channel(v.as_bool().ok_or_else(|| {
-                js_error(
-                    ErrorCode::InvalidArgument,
-                    "messageChannel must be a boolean",
-                )
-            })?),
+        if let Some(v) = super::host::message_channel(&options)? {
+            session.set_message_channel(v);
         }
         let inner = Rc::new(RefCell::new(FrameInner {
             session,
@@ -295,11 +289,7 @@ impl DeskFrame {
     /// port, else `'window'`.
     #[wasm_bindgen(getter, unchecked_return_type = "'window' | 'port'")]
     pub fn transport(&self) -> String {
-        if self.inner.borrow().session.on_port() {
-            "port".to_owned()
-        } else {
-            "window".to_owned()
-        }
+        self.inner.borrow().session.transport().as_str().to_owned()
     }
 
     /// Say goodbye to the host, stop listening and drop every handler. Idempotent.
@@ -391,11 +381,12 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
             if port != PortPlan::Keep {
                 inner.borrow_mut().close_port();
             }
-            if !(port == PortPlan::Offer && offer_port(&inner, &origin).is_ok()) {
-                if port == PortPlan::Offer {
-                    // No channel could be made: stay on the window.
-                    inner.borrow_mut().session.set_port_failed();
-                }
+            let offered = port == PortPlan::Offer && offer_port(&inner, &origin).is_ok();
+            if port == PortPlan::Offer && !offered {
+                // No channel could be made: stay on the window.
+                inner.borrow_mut().session.set_port_failed();
+            }
+            if !offered {
                 let ready = envelope(READY, &ready_data(false)).into();
                 let _ = inner.borrow().post(&ready, std::slice::from_ref(&origin));
             }

@@ -147,18 +147,24 @@ fn millis(options: &JsValue, key: &str) -> Result<Option<Millis>, JsValue> {
     }
 }
 
+/// `options.messageChannel`, if present; anything but a boolean is an error.
+pub(crate) fn message_channel(options: &JsValue) -> Result<Option<bool>, JsValue> {
+    let v = get(options, "messageChannel");
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_bool().map(Some).ok_or_else(|| {
+        js_error(
+            ErrorCode::InvalidArgument,
+            "messageChannel must be a boolean",
+        )
+    })
+}
+
 pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {
     let mut config = HostConfig::default();
-    match get(options, "messageChannel") {
-        v if v.is_undefined() => {}
-        v => {
-            config.message_channel = v.as_bool().ok_or_else(|| {
-                js_error(
-                    ErrorCode::InvalidArgument,
-                    "messageChannel must be a boolean",
-                )
-            })?
-        }
+    if let Some(v) = message_channel(options)? {
+        config.message_channel = v;
     }
     if let Some(v) = millis(options, "handshakeTimeout")? {
         config.handshake_timeout = v;
