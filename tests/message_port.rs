@@ -136,8 +136,7 @@ fn a_ready_with_a_port_from_another_origin_is_ignored() {
 #[test]
 fn events_and_results_on_the_adopted_port_are_delivered() {
     let mut h = Host::new();
-    h.load();
-    h.receive_with_port(ready_with_port());
+    h.connect_on_port();
     let (ticket, _) = h.command(BUSY);
     let r = h.receive_on_port(unread(4, vec![]));
     assert_eq!(event_types(&r), Some(EventType::UnreadMessageCount));
@@ -163,8 +162,7 @@ fn port_messages_are_ignored_while_no_port_is_adopted() {
 #[test]
 fn a_malformed_message_on_the_port_is_a_diagnostic_and_the_next_one_works() {
     let mut h = Host::new();
-    h.load();
-    h.receive_with_port(ready_with_port());
+    h.connect_on_port();
     let bad = common::envelope("unread_message_count", json!({ "totalUnreadCount": "7" }));
     let r = h.receive_on_port(bad);
     assert!(matches!(
@@ -181,8 +179,7 @@ fn the_window_still_works_after_the_switch() {
     // A workstation page may also post base-protocol events by hand: the window path keeps
     // its checks and keeps working.
     let mut h = Host::new();
-    h.load();
-    h.receive_with_port(ready_with_port());
+    h.connect_on_port();
     let r = h.receive(agent_status("BUSY"));
     assert_eq!(event_types(&r), Some(EventType::AgentStatusChanged));
 }
@@ -192,8 +189,7 @@ fn the_window_still_works_after_the_switch() {
 #[test]
 fn a_reload_closes_the_port_and_the_next_document_starts_on_the_window() {
     let mut h = Host::new();
-    h.load();
-    h.receive_with_port(ready_with_port());
+    h.connect_on_port();
     let actions = h.load();
     assert!(actions.contains(&Action::ClosePort));
     assert_eq!(h.session.transport(), Transport::Window);
@@ -216,21 +212,18 @@ fn a_reload_closes_the_port_and_the_next_document_starts_on_the_window() {
 #[test]
 fn bye_removal_and_destroy_close_the_port() {
     let mut h = Host::new();
-    h.load();
-    h.receive_with_port(ready_with_port());
+    h.connect_on_port();
     assert!(h
         .receive_on_port(common::bye())
         .actions
         .contains(&Action::ClosePort));
 
     let mut h = Host::new();
-    h.load();
-    h.receive_with_port(ready_with_port());
+    h.connect_on_port();
     assert!(h.remove().contains(&Action::ClosePort));
 
     let mut h = Host::new();
-    h.load();
-    h.receive_with_port(ready_with_port());
+    h.connect_on_port();
     let (ticket, _) = h.command(BUSY);
     let actions = h.destroy();
     assert!(actions.contains(&Action::ClosePort));
@@ -241,8 +234,7 @@ fn bye_removal_and_destroy_close_the_port() {
 #[test]
 fn commands_in_flight_when_the_port_closes_settle_disconnected() {
     let mut h = Host::new();
-    h.load();
-    h.receive_with_port(ready_with_port());
+    h.connect_on_port();
     let (ticket, _) = h.command(BUSY);
     h.load();
     assert!(matches!(h.ledger.result(ticket), Some(Err(e)) if e.code.as_str() == "DISCONNECTED"));
@@ -380,6 +372,7 @@ fn busy(id: u64) -> Value {
 fn a_hello_asking_for_a_port_gets_one_and_events_go_on_it() {
     let mut s = frame(true);
     assert!(!s.on_port());
+    assert_eq!(s.transport(), Transport::Window);
     let inbound = s.receive(CRM, true, &&hello(true));
     assert!(matches!(
         inbound,
@@ -389,6 +382,7 @@ fn a_hello_asking_for_a_port_gets_one_and_events_go_on_it() {
         }
     ));
     assert!(s.on_port());
+    assert_eq!(s.transport(), Transport::Port);
 }
 
 #[test]

@@ -296,6 +296,13 @@ impl Host {
         self.receive(ready(2, true)).actions
     }
 
+    /// Load the frame and receive `bytedesk_ready` with a `MessagePort`: a deskbridge workstation
+    /// the session now talks to on the port.
+    pub fn connect_on_port(&mut self) -> Vec<Action> {
+        self.load();
+        self.receive_with_port(ready_with_port()).actions
+    }
+
     /// Load the frame and let the handshake time out: a base-protocol workstation.
     pub fn connect_seed(&mut self) -> Vec<Action> {
         self.load();
