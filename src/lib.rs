@@ -26,5 +26,9 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
+#[cfg(all(target_arch = "wasm32", feature = "frame"))]
+pub use web::DeskFrame;
+#[cfg(all(target_arch = "wasm32", feature = "host"))]
+pub use web::DeskHost;
 #[cfg(target_arch = "wasm32")]
-pub use web::{DeskFrame, DeskHost, Subscription};
+pub use web::Subscription;

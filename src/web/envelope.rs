@@ -1,9 +1,10 @@
 //! Building the JS objects that go on the wire.
 
+#[cfg(feature = "host")]
 use crate::core::host::Outgoing;
-use crate::core::wire::{Command, PROTOCOL, SOURCE};
+use crate::core::wire::{Command, PROTOCOL};
 use js_sys::{Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// Set `key` on a fresh plain object; cannot fail for such objects.
 pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
@@ -26,16 +27,18 @@ pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
     obj
 }
 
+#[cfg(feature = "frame")]
 /// A workstation envelope `{ type, data, timestamp, source: 'bytedesk-desktop' }`.
 pub(crate) fn envelope(ty: &str, data: &JsValue) -> Object {
     object(&[
         ("type", name(ty)),
         ("data", data.clone()),
         ("timestamp", JsValue::from_f64(js_sys::Date::now())),
-        ("source", name(SOURCE)),
+        ("source", name(crate::core::wire::SOURCE)),
     ])
 }
 
+#[cfg(feature = "frame")]
 /// The data of `bytedesk_ready`; `port` says a `MessagePort` travels with it.
 pub(crate) fn ready_data(port: bool) -> JsValue {
     let data = object(&[
@@ -48,9 +51,13 @@ pub(crate) fn ready_data(port: bool) -> JsValue {
     data.into()
 }
 
+#[cfg(feature = "frame")]
 /// A copy of a stored event envelope marked `replay: true`, sent again for a host's `resync`.
 pub(crate) fn replayed(envelope: &JsValue) -> JsValue {
-    let copy = Object::assign(&Object::new(), envelope.unchecked_ref());
+    let copy = Object::assign(
+        &Object::new(),
+        wasm_bindgen::JsCast::unchecked_ref(envelope),
+    );
     set(&copy, "replay", &JsValue::TRUE);
     copy.into()
 }
@@ -67,6 +74,7 @@ pub(crate) fn command_data(command: &Command) -> JsValue {
     .into()
 }
 
+#[cfg(feature = "host")]
 /// A host → workstation message in the seed shape `{ type, data? }`, plus `id` when acknowledged.
 /// `host` identifies the host object in `bytedesk_hello`.
 pub(crate) fn outgoing(message: &Outgoing, host: f64) -> JsValue {

@@ -108,7 +108,7 @@ impl std::fmt::Debug for DeskFrame {
 
 fn allowed_origins(options: &JsValue) -> Result<Vec<String>, JsValue> {
     let bad = |m: &str| js_error(ErrorCode::InvalidOrigin, m);
-    let list = super::host::get(options, "allowedOrigins");
+    let list = super::jsview::get(options, "allowedOrigins");
     if let Some(one) = list.as_string() {
         return Ok(vec![one]);
     }
@@ -153,7 +153,7 @@ impl DeskFrame {
             _ => return Ok(None),
         };
         let mut session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
-        if let Some(v) = super::host::message_channel(&options)? {
+        if let Some(v) = super::jsview::message_channel(&options)? {
             session.set_message_channel(v);
         }
         let inner = Rc::new(RefCell::new(FrameInner {

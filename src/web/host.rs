@@ -2,7 +2,7 @@
 
 use super::envelope::{object, outgoing};
 use super::error::js_error;
-use super::jsview::JsView;
+use super::jsview::{get, message_channel, JsView};
 use super::listeners::{call_each, on_window_message, Listeners, Subscription};
 use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
@@ -95,7 +95,7 @@ impl Login {
 
 /// When the token expires, in ms since the epoch, if it is a JWT that says so.
 fn token_expiry(token: Option<&str>) -> Option<Millis> {
-    let claims = super::tokens::decode(token?).ok()?;
+    let claims = super::jsview::token_claims(token?).ok()?;
     claims.expires_at.map(|s| s.saturating_mul(1000))
 }
 
@@ -124,14 +124,6 @@ fn now() -> Millis {
     js_sys::Date::now().max(0.0) as Millis
 }
 
-pub(crate) fn get(options: &JsValue, key: &str) -> JsValue {
-    if options.is_object() {
-        js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
-}
-
 /// A non-negative number of milliseconds from `options[key]`, if present.
 fn millis(options: &JsValue, key: &str) -> Result<Option<Millis>, JsValue> {
     let v = get(options, key);
@@ -145,20 +137,6 @@ fn millis(options: &JsValue, key: &str) -> Result<Option<Millis>, JsValue> {
             &format!("{key} must be a non-negative number of milliseconds"),
         )),
     }
-}
-
-/// `options.messageChannel`, if present; anything but a boolean is an error.
-pub(crate) fn message_channel(options: &JsValue) -> Result<Option<bool>, JsValue> {
-    let v = get(options, "messageChannel");
-    if v.is_undefined() {
-        return Ok(None);
-    }
-    v.as_bool().map(Some).ok_or_else(|| {
-        js_error(
-            ErrorCode::InvalidArgument,
-            "messageChannel must be a boolean",
-        )
-    })
 }
 
 pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {

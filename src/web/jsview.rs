@@ -103,3 +103,38 @@ impl View for JsView {
         (i < a.length()).then(|| JsView(a.get(i)))
     }
 }
+
+#[cfg(any(feature = "host", feature = "frame"))]
+/// `options[key]`, or `undefined` when `options` is not an object.
+pub(crate) fn get(options: &JsValue, key: &str) -> JsValue {
+    if options.is_object() {
+        js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+/// `options.messageChannel`, if present; anything but a boolean is an error.
+pub(crate) fn message_channel(options: &JsValue) -> Result<Option<bool>, JsValue> {
+    let v = get(options, "messageChannel");
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_bool().map(Some).ok_or_else(|| {
+        super::error::js_error(
+            crate::core::error::ErrorCode::InvalidArgument,
+            "messageChannel must be a boolean",
+        )
+    })
+}
+
+#[cfg(any(feature = "host", feature = "tokens"))]
+/// The claims of a Bytedesk access token, its JSON payload read with `JSON.parse`.
+pub(crate) fn token_claims(
+    token: &str,
+) -> Result<crate::core::token::AccessTokenClaims, crate::core::error::DeskError> {
+    crate::core::token::decode_access_token_with(token, |text| {
+        js_sys::JSON::parse(text).ok().map(JsView)
+    })
+}

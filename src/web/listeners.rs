@@ -1,10 +1,12 @@
 //! App callbacks by event name, and the `Subscription` handle that removes one.
 
 use std::cell::RefCell;
+#[cfg(any(feature = "host", feature = "frame"))]
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[cfg(any(feature = "host", feature = "frame"))]
 /// Callbacks registered with `on(name, cb)`, in registration order. Each is held in an `Rc`,
 /// so taking the list for one delivery costs no call into JS.
 #[derive(Debug)]
@@ -13,6 +15,7 @@ pub(crate) struct Listeners<K> {
     entries: Vec<(K, u32, Rc<js_sys::Function>)>,
 }
 
+#[cfg(any(feature = "host", feature = "frame"))]
 impl<K: Copy + PartialEq + 'static> Listeners<K> {
     pub(crate) fn new() -> Rc<RefCell<Self>> {
         Rc::new(RefCell::new(Listeners {
@@ -79,6 +82,7 @@ impl Subscription {
     }
 }
 
+#[cfg(any(feature = "host", feature = "frame"))]
 /// Call each callback with `args`; an exception thrown by one does not stop the others and is
 /// handed to `on_throw`.
 pub(crate) fn call_each(
@@ -94,6 +98,7 @@ pub(crate) fn call_each(
     }
 }
 
+#[cfg(any(feature = "host", feature = "frame"))]
 /// Listen to `message` events on `window` for as long as the returned listener lives, handing
 /// each to `handle` with the side's state.
 ///
@@ -123,6 +128,7 @@ extern "C" {
     fn then_with(this: &Thenable, f: &JsValue) -> js_sys::Promise;
 }
 
+#[cfg(any(feature = "frame", feature = "tokens"))]
 /// Once `promise` settles, call `f` with `Ok(value)` or `Err(reason)`; the returned promise
 /// resolves to what `f` returns (following it if it is a promise, rejecting if that rejects).
 ///

@@ -4,15 +4,21 @@
 //! removes them. No borrow of a session is held while app callbacks run, so callbacks may call
 //! back into the host or frame that called them.
 
+#[cfg(any(feature = "host", feature = "frame"))]
 mod envelope;
 mod error;
+#[cfg(feature = "frame")]
 pub mod frame;
+#[cfg(feature = "host")]
 pub mod host;
 mod jsview;
 pub mod listeners;
+#[cfg(feature = "tokens")]
 mod tokens;
 mod types;
 
+#[cfg(feature = "frame")]
 pub use frame::DeskFrame;
+#[cfg(feature = "host")]
 pub use host::DeskHost;
 pub use listeners::Subscription;

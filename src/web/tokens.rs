@@ -12,8 +12,8 @@ use super::listeners::on_settled;
 use crate::core::credentials::{
     self, EasemobAppCredentials, FeishuAppCredentials, JsonBody, TokenRequest, TokenResponseError,
 };
-use crate::core::error::{DeskError, ErrorCode};
-use crate::core::token::{self as core_token, AccessTokenClaims, MAX_SAFE_INTEGER};
+use crate::core::error::ErrorCode;
+use crate::core::token::{self as core_token, MAX_SAFE_INTEGER};
 use crate::core::token_cache::{
     Fetched, Lookup, Ticket, TokenCache as CoreCache, TokenCacheConfig,
 };
@@ -200,9 +200,7 @@ pub fn desktop_url(
     Ok(core_token::desktop_url(base_url, access_token.as_deref())?)
 }
 
-pub(crate) fn decode(token: &str) -> Result<AccessTokenClaims, DeskError> {
-    core_token::decode_access_token_with(token, |text| JSON::parse(text).ok().map(JsView))
-}
+use super::jsview::token_claims as decode;
 
 /// The claims of a Bytedesk access token, `{ username, platform, issuedAt, expiresAt }` (times
 /// in seconds). The signature is not checked. Throws `INVALID_TOKEN` for a malformed token.
