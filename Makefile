@@ -66,15 +66,27 @@ help:
 setup:
 	@bash scripts/setup.sh
 
-# wasm-pack leaves other files in its --out-dir alone, so pkg/web survives the next bundler
-# build; pkg/ is still cleared first so that nothing stale (old snippets) is left behind.
+# Six builds, two targets × three feature sets:
+#   pkg/deskbridge.js       bundler, everything       import … from 'deskbridge'
+#   pkg/host.js             bundler, DeskHost only    import { DeskHost } from 'deskbridge/host'
+#   pkg/frame.js            bundler, DeskFrame only   import { DeskFrame } from 'deskbridge/frame'
+#   pkg/web/deskbridge.js   web, everything           import init, … from 'deskbridge/web'
+#   pkg/web/host.js         web, DeskHost only        (plain <script type="module">)
+#   pkg/web/frame.js        web, DeskFrame only
+# wasm-pack leaves other files in its --out-dir alone (it rewrites package.json, README.md and
+# .gitignore), so the slim builds go first and the full ones last; pkg-manifest.mjs then adds the
+# others to package.json. pkg/ is cleared first so that nothing stale is left behind.
+SLIM := host frame
 pkg: setup
 	rm -rf pkg
+	for f in $(SLIM); do \
+	  wasm-pack build --release --target bundler --out-dir pkg --out-name $$f -- --no-default-features --features $$f; \
+	  wasm-pack build --release --target web --out-dir pkg/web --out-name $$f -- --no-default-features --features $$f; \
+	done
 	wasm-pack build --release --target bundler --out-dir pkg
 	wasm-pack build --release --target web --out-dir pkg/web
-	node scripts/minify-glue.mjs pkg/web/deskbridge.js
+	node scripts/minify-glue.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js)
 	node scripts/pkg-manifest.mjs pkg
-	@ls -l pkg/deskbridge.js pkg/deskbridge_bg.wasm pkg/deskbridge.d.ts pkg/web/deskbridge.js pkg/web/deskbridge_bg.wasm
 	@node scripts/size.mjs pkg
 
 test: setup pkg demo-build

@@ -52,7 +52,8 @@ function vendor(pkg, file) {
   return { version, file: path.relative(root, dest) };
 }
 
-const DESKBRIDGE_FILES = ['pkg/web/deskbridge_bg.wasm', 'pkg/web/deskbridge.js'];
+// What the host page loads: the web build with DeskHost only (the workstation loads pkg/web/frame.js).
+const DESKBRIDGE_FILES = ['pkg/web/host_bg.wasm', 'pkg/web/host.js'];
 for (const file of DESKBRIDGE_FILES) {
   if (!fs.existsSync(path.join(root, file))) {
     console.error(`bench: ${file} is missing; run \`make pkg\` (or \`make bench\`)`);

@@ -88,10 +88,10 @@ test('the host page embeds the workstation from another origin, both driven by d
   await expectBadge(page, 2);
   await expectText(page.locator('#unread-threads li'), 'Alice Martin');
   await expectText(page.locator('#agent-status'), 'AVAILABLE');
-  // The host page runs the webpack bundle (which imported 'deskbridge'), not the web build.
+  // The host page runs the webpack bundle (which imported 'deskbridge/host'), not the web build.
   assert.ok(requests.some((u) => u.startsWith(`${HOST}/target/demo/`) && u.endsWith('.wasm')), 'host loads the bundled wasm');
   assert.ok(!requests.some((u) => u.startsWith(`${HOST}/pkg/`)), 'host never loads pkg/ directly');
-  assert.ok(requests.some((u) => u === `${WORKSTATION}/pkg/web/deskbridge_bg.wasm`), 'workstation loads the web build');
+  assert.ok(requests.some((u) => u === `${WORKSTATION}/pkg/web/frame_bg.wasm`), 'workstation loads the DeskFrame web build');
 
   // A bit of life for the screenshot: a new visitor and a busy agent.
   await frame.locator('#new-visitor').click();

@@ -15,7 +15,6 @@ import { startServers, originUrl } from '../scripts/serve.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, 'target/package-test');
 const app = path.join(work, 'app');
-const dist = path.join(app, 'dist');
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 let tarball;
@@ -32,7 +31,7 @@ before(() => {
   manifest = JSON.parse(fs.readFileSync(path.join(app, 'node_modules/deskbridge/package.json'), 'utf8'));
 });
 
-test('the packed package.json describes the package and lists both builds', () => {
+test('the packed package.json describes the package and lists every build', () => {
   assert.equal(manifest.name, 'deskbridge');
   assert.match(manifest.version, /^\d+\.\d+\.\d+/);
   assert.ok(manifest.description.length > 20);
@@ -43,23 +42,43 @@ test('the packed package.json describes the package and lists both builds', () =
     'the entry that instantiates the wasm is marked as having side effects, so bundlers keep it');
   assert.equal(manifest.exports['.'].default, './deskbridge.js');
   assert.equal(manifest.exports['./web'].default, './web/deskbridge.js');
+  for (const side of ['host', 'frame']) {
+    assert.equal(manifest.exports[`./${side}`].default, `./${side}.js`);
+    assert.equal(manifest.exports[`./web/${side}`].default, `./web/${side}.js`);
+    assert.ok(manifest.sideEffects.includes(`./${side}.js`), `./${side}.js instantiates its wasm: kept by bundlers`);
+  }
   const packed = tarball.files.map((f) => f.path).sort();
   for (const file of ['deskbridge.js', 'deskbridge_bg.js', 'deskbridge_bg.wasm', 'deskbridge.d.ts',
-    'web/deskbridge.js', 'web/deskbridge_bg.wasm', 'web/deskbridge.d.ts', 'package.json', 'README.md']) {
+    'web/deskbridge.js', 'web/deskbridge_bg.wasm', 'web/deskbridge.d.ts', 'package.json', 'README.md',
+    'host.js', 'host_bg.js', 'host_bg.wasm', 'host.d.ts', 'frame.js', 'frame_bg.js', 'frame_bg.wasm', 'frame.d.ts',
+    'web/host.js', 'web/host_bg.wasm', 'web/host.d.ts', 'web/frame.js', 'web/frame_bg.wasm', 'web/frame.d.ts']) {
     assert.ok(packed.includes(file), `${file} is in the tarball (it has ${packed.join(', ')})`);
   }
   assert.ok(tarball.size < 1024 * 1024, `the tarball is small (${tarball.size} bytes)`);
 });
 
-test('a fresh webpack project installs the tarball, type-checks, builds and runs in Chromium', async () => {
-  fs.mkdirSync(path.join(app, 'src'));
+/**
+ * A fresh webpack project (`app`, beside the installed tarball) whose host side imports
+ * `hostModule` and whose workstation loads the web build `webModule`: it builds, type-checks and
+ * runs in Chromium. `login` says whether the host module has the token functions. Resolves with
+ * the wasm files webpack emitted.
+ */
+async function buildAndRun({ name, hostModule, webModule, login }) {
+  const app = path.join(work, name);
+  const dist = path.join(app, 'dist');
+  fs.mkdirSync(path.join(app, 'src'), { recursive: true });
+  if (!fs.existsSync(path.join(app, 'node_modules'))) {
+    // A second app shares the first one's installed tarball.
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: `crm-${name}`, version: '1.0.0', private: true, type: 'module' }));
+    fs.symlinkSync(path.join(work, 'app/node_modules'), path.join(app, 'node_modules'));
+  }
   // The app, as its developer writes it: the host side, bundled; checked by tsc as JavaScript.
   fs.writeFileSync(path.join(app, 'src/index.js'), `// @ts-check
-import { DeskHost, agentLoginUrl } from 'deskbridge';
+import { DeskHost${login ? ', agentLoginUrl' : ''} } from '${hostModule}';
 
 const out = /** @type {HTMLElement} */ (document.getElementById('out'));
 const workstation = new URLSearchParams(location.search).get('ws') ?? '';
-out.dataset.login = agentLoginUrl('https://desk.example.com', 'demo-token');
+${login ? "out.dataset.login = agentLoginUrl('https://desk.example.com', 'demo-token');" : ''}
 
 const iframe = document.createElement('iframe');
 iframe.src = workstation + '/workstation.html?allow=' + encodeURIComponent(location.origin);
@@ -105,12 +124,12 @@ webpack({
   execFileSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
 
   // The workstation side: the web build from the same package, served as files.
-  const web = path.dirname(createRequire(path.join(app, 'package.json')).resolve('deskbridge/web'));
+  const web = path.dirname(createRequire(path.join(app, 'package.json')).resolve(`deskbridge/${webModule}`));
   fs.cpSync(web, path.join(dist, 'vendor/deskbridge'), { recursive: true });
   fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><meta charset="utf-8"><title>crm</title><div id="out"></div><script src="/app.js"></script>');
   fs.writeFileSync(path.join(dist, 'workstation.html'), `<!doctype html><meta charset="utf-8"><title>ws</title>
 <script type="module">
-  import init, { DeskFrame } from './vendor/deskbridge/deskbridge.js';
+  import init, { DeskFrame } from './vendor/deskbridge/${path.basename(createRequire(path.join(app, 'package.json')).resolve(`deskbridge/${webModule}`))}';
   await init();
   const frame = DeskFrame.connect({ allowedOrigins: new URLSearchParams(location.search).getAll('allow') });
   frame.on('update_agent_status', ({ status }) => frame.emitAgentStatus(status));
@@ -132,11 +151,24 @@ webpack({
     await page.goto(`${appOrigin}/index.html?ws=${encodeURIComponent(wsOrigin)}`);
     const out = page.locator('#out');
     await page.waitForSelector('#out[data-acked="yes"][data-status="BUSY"][data-unread="5"]', { state: 'attached', timeout: 20_000 });
-    assert.equal(await out.getAttribute('data-login'), 'https://desk.example.com/agent/auth/login?accessToken=demo-token');
+    if (login) assert.equal(await out.getAttribute('data-login'), 'https://desk.example.com/agent/auth/login?accessToken=demo-token');
     assert.equal(await out.getAttribute('data-protocol'), '2');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
     await running.close();
   }
+  return built.filter((f) => f.endsWith('.wasm')).map((f) => fs.statSync(path.join(dist, f)).size);
+}
+
+test('a fresh webpack project installs the tarball, type-checks, builds and runs in Chromium', async () => {
+  await buildAndRun({ name: 'app', hostModule: 'deskbridge', webModule: 'web', login: true });
+});
+
+test('the slim builds: a host page bundles only DeskHost, a workstation loads only DeskFrame', async () => {
+  const [hostWasm, ...more] = await buildAndRun({ name: 'slim', hostModule: 'deskbridge/host', webModule: 'web/frame', login: false });
+  assert.deepEqual(more, [], 'one wasm module in the bundle');
+  const pkgSize = (f) => fs.statSync(path.join(root, 'pkg', f)).size;
+  assert.equal(hostWasm, pkgSize('host_bg.wasm'), 'webpack emitted the host-only module');
+  assert.ok(hostWasm < pkgSize('deskbridge_bg.wasm') * 0.8, `the host-only module (${hostWasm} bytes) is much smaller than the full one`);
 });

@@ -5,6 +5,8 @@
 //   import { DeskHost } from 'deskbridge'            the bundler build (webpack, Vite, ...)
 //   import init, { DeskFrame } from 'deskbridge/web' the web build, also loadable from a plain
 //                                                    <script type="module"> that serves its files
+//   'deskbridge/host', 'deskbridge/frame'            slim bundler builds: DeskHost or DeskFrame only
+//   'deskbridge/web/host', 'deskbridge/web/frame'    the same as web builds
 //
 // wasm-pack takes name, version, description, license, repository and keywords from Cargo.toml
 // and writes files, main, types and sideEffects for one build only; it knows nothing of the second
@@ -16,19 +18,29 @@ const dir = path.resolve(process.argv[2] ?? 'pkg');
 const manifestPath = path.join(dir, 'package.json');
 const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 
-const WEB_FILES = ['web/deskbridge.js', 'web/deskbridge_bg.wasm', 'web/deskbridge.d.ts'];
-for (const file of [manifest.main, manifest.types, ...WEB_FILES]) {
+// The slim builds beside the full one (Makefile's SLIM): each is its own wasm module.
+const SLIM = ['host', 'frame'];
+const WEB_FILES = ['deskbridge', ...SLIM].flatMap((n) => [`web/${n}.js`, `web/${n}_bg.wasm`, `web/${n}.d.ts`]);
+const BUNDLER_FILES = SLIM.flatMap((n) => [`${n}.js`, `${n}_bg.js`, `${n}_bg.wasm`, `${n}.d.ts`]);
+for (const file of [manifest.main, manifest.types, ...BUNDLER_FILES, ...WEB_FILES]) {
   if (!fs.existsSync(path.join(dir, file))) {
     console.error(`pkg-manifest: ${path.join(dir, file)} is missing; build both targets first (make pkg)`);
     process.exit(1);
   }
 }
 
-manifest.files = [...new Set([...manifest.files, ...WEB_FILES])];
+manifest.files = [...new Set([...manifest.files, ...BUNDLER_FILES, ...WEB_FILES])];
+// Importing a bundler build's entry instantiates its wasm module: a bundler must keep it.
+manifest.sideEffects = [...new Set([...(manifest.sideEffects ?? []), ...SLIM.map((n) => `./${n}.js`)])];
 manifest.exports = {
   '.': { types: `./${manifest.types}`, default: `./${manifest.main}` },
   './web': { types: './web/deskbridge.d.ts', default: './web/deskbridge.js' },
   './web/deskbridge_bg.wasm': './web/deskbridge_bg.wasm',
+  ...Object.fromEntries(SLIM.flatMap((n) => [
+    [`./${n}`, { types: `./${n}.d.ts`, default: `./${n}.js` }],
+    [`./web/${n}`, { types: `./web/${n}.d.ts`, default: `./web/${n}.js` }],
+    [`./web/${n}_bg.wasm`, `./web/${n}_bg.wasm`],
+  ])),
   './package.json': './package.json',
 };
 fs.writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

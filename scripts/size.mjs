@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // size.mjs [PKG_DIR]: how many bytes a page downloads for deskbridge, gzipped at level 9 (what a
-// server with static gzip sends), for both builds in PKG_DIR (default pkg/, built by `make pkg`):
+// server with static gzip sends), for each build in PKG_DIR (default pkg/, built by `make pkg`):
 //
-//   pkg/       bundler build: deskbridge_bg.wasm + deskbridge_bg.js (the glue; deskbridge.js
-//              only re-exports it)
-//   pkg/web/   plain ES module build: deskbridge_bg.wasm + deskbridge.js
+//   web/host.js  + web/host_bg.wasm        what a host page loads: DeskHost only
+//   web/frame.js + web/frame_bg.wasm       what a workstation loads: DeskFrame only
+//   web/deskbridge.js + _bg.wasm           everything (DeskHost, DeskFrame, tokens, credentials)
+//   the same three bundler builds          (NAME.js re-exports NAME_bg.js, the glue)
 //
-// and the web build's total against the size budget (35 KB = 35,840 bytes). For comparison it
+// and the web builds a page loads against the size budget (35 KB = 35,840 bytes; a bundler
+// minifies the bundler builds' glue, so they come to about the same). For comparison it
 // also prints post-robot's min.js when node_modules has it. Prints figures; never fails on size.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,34 +22,35 @@ function sizes(file) {
   return { raw: bytes.length, gz: zlib.gzipSync(bytes, { level: 9 }).length };
 }
 
-const row = (label, s) =>
-  console.log(`${label.padEnd(34)} ${String(s.raw).padStart(8)} raw ${String(s.gz).padStart(8)} gz`);
+const row = (label, s, note = '') =>
+  console.log(`${label.padEnd(34)} ${String(s.raw).padStart(8)} raw ${String(s.gz).padStart(8)} gz${note}`);
 
 const builds = [
-  ['bundler', dir, ['deskbridge_bg.wasm', 'deskbridge_bg.js', 'deskbridge.js']],
-  ['web', path.join(dir, 'web'), ['deskbridge_bg.wasm', 'deskbridge.js']],
+  ['web/host', ['web/host_bg.wasm', 'web/host.js'], true],
+  ['web/frame', ['web/frame_bg.wasm', 'web/frame.js'], true],
+  ['web/deskbridge', ['web/deskbridge_bg.wasm', 'web/deskbridge.js'], false],
+  ['host (bundler)', ['host_bg.wasm', 'host_bg.js', 'host.js'], false],
+  ['frame (bundler)', ['frame_bg.wasm', 'frame_bg.js', 'frame.js'], false],
+  ['deskbridge (bundler)', ['deskbridge_bg.wasm', 'deskbridge_bg.js', 'deskbridge.js'], false],
 ];
-let webTotal;
-for (const [name, d, files] of builds) {
-  const present = files.filter((f) => fs.existsSync(path.join(d, f)));
-  if (present.length === 0) {
-    console.log(`${name}: ${d} has no build (run make pkg)`);
+const verdicts = [];
+for (const [name, files, budgeted] of builds) {
+  const present = files.filter((f) => fs.existsSync(path.join(dir, f)));
+  if (present.length < files.length) {
+    console.log(`${name}: ${dir} has no such build (run make pkg)`);
     continue;
   }
   const total = { raw: 0, gz: 0 };
   for (const f of present) {
-    const s = sizes(path.join(d, f));
-    row(`${path.relative(process.cwd(), path.join(d, f))}`, s);
+    const s = sizes(path.join(dir, f));
+    row(path.relative(process.cwd(), path.join(dir, f)), s);
     total.raw += s.raw;
     total.gz += s.gz;
   }
   row(`  ${name} total`, total);
-  if (name === 'web') webTotal = total.gz;
+  if (budgeted) verdicts.push(`${name}: ${total.gz} gz bytes, ${total.gz <= BUDGET ? 'within' : 'OVER'} the ${BUDGET} budget (${BUDGET - total.gz} left)`);
 }
 
 const postRobot = path.resolve('node_modules/post-robot/dist/post-robot.min.js');
 if (fs.existsSync(postRobot)) row('post-robot.min.js (comparison)', sizes(postRobot));
-if (webTotal !== undefined) {
-  const verdict = webTotal <= BUDGET ? 'within' : 'OVER';
-  console.log(`web wasm + glue: ${webTotal} gz bytes, budget ${BUDGET}: ${verdict} (${BUDGET - webTotal} left)`);
-}
+for (const v of verdicts) console.log(v);

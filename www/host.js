@@ -1,7 +1,8 @@
 // The demo host page's script (www/host.html): a CRM that embeds the agent workstation from
 // another origin and follows it. It imports deskbridge by its package name, as an app that ran
-// `npm install deskbridge` does; scripts/build-demo.mjs bundles it with webpack.
-import { DeskHost } from 'deskbridge';
+// `npm install deskbridge` does, from `deskbridge/host`: the build with DeskHost only, the
+// smallest download for a host page. scripts/build-demo.mjs bundles it with webpack.
+import { DeskHost } from 'deskbridge/host';
 
 const DEMO_WORKSTATION = 'http://localhost:8711';
 const TITLE = document.title;

@@ -38,17 +38,6 @@ export interface AccessTokenClaims {
   expiresAt: number | null;
 }
 
-/**
- * `data` of a `DeskHost` `token_expiring` event. Unlike the claims, times here are in
- * milliseconds, like `Date.now()`.
- */
-export interface TokenExpiring {
-  /** When the token expires (its `exp`), in ms since the epoch. */
-  expiresAt: number;
-  /** Milliseconds from the event to `expiresAt` (about `tokenWarning`). */
-  msLeft: number;
-}
-
 /** The `FETCH_FAILED` error of the response parsers and of `TokenCache.get()`. */
 export interface DeskFetchError extends DeskError {
   code: 'FETCH_FAILED';

@@ -1,5 +1,6 @@
 //! TypeScript declarations that wasm-bindgen cannot derive: string unions, the event maps and
-//! the typed `on()` overloads of `DeskHost` and `DeskFrame`.
+//! the typed `on()` overloads of `DeskHost` and `DeskFrame`. The shared types are in every
+//! build; each side's own are only in the builds that have that side.
 
 use wasm_bindgen::prelude::*;
 
@@ -60,6 +61,22 @@ export interface DeskError extends Error {
   name: 'DeskError';
   code: DeskErrorCode;
 }
+"#;
+
+/// The declarations of the host side, in builds that have `DeskHost`.
+#[cfg(feature = "host")]
+#[wasm_bindgen(typescript_custom_section)]
+const HOST_TYPES: &'static str = r#"
+/**
+ * `data` of a `DeskHost` `token_expiring` event. Unlike the claims, times here are in
+ * milliseconds, like `Date.now()`.
+ */
+export interface TokenExpiring {
+  /** When the token expires (its `exp`), in ms since the epoch. */
+  expiresAt: number;
+  /** Milliseconds from the event to `expiresAt` (about `tokenWarning`). */
+  msLeft: number;
+}
 
 /** What `DeskHost.on` callbacks receive, by name: `(data, envelope)`. */
 export interface DeskHostEventMap {
@@ -75,24 +92,6 @@ export interface DeskHostEventMap {
 
 /** Names `DeskHost.on` accepts. */
 export type DeskHostEventName = keyof DeskHostEventMap;
-
-/** A host → workstation command as it travels. */
-export interface DeskCommandMessage {
-  type: string;
-  data?: Record<string, unknown>;
-  id?: number;
-}
-
-/** What `DeskFrame.on` handlers receive, by name. */
-export interface DeskFrameCommandMap {
-  update_agent_status: [{ status: AgentStatus }, DeskCommandMessage];
-  refresh_threads: [{}, DeskCommandMessage];
-  clear_unread_count: [{ threadUid: string }, DeskCommandMessage];
-  error: [DeskError, undefined];
-}
-
-/** Names `DeskFrame.on` accepts. */
-export type DeskFrameCommandName = keyof DeskFrameCommandMap;
 
 /** Options of `DeskHost.attach`. */
 export interface AttachOptions {
@@ -134,17 +133,40 @@ export interface CommandOptions {
   signal?: AbortSignal;
 }
 
+export interface DeskHost {
+  /** Listen to a workstation event or a lifecycle event; `off()` the result to stop. */
+  on<K extends DeskHostEventName>(type: K, listener: (...args: DeskHostEventMap[K]) => void): Subscription;
+}
+"#;
+
+/// The declarations of the workstation side, in builds that have `DeskFrame`.
+#[cfg(feature = "frame")]
+#[wasm_bindgen(typescript_custom_section)]
+const FRAME_TYPES: &'static str = r#"
+/** A host → workstation command as it travels. */
+export interface DeskCommandMessage {
+  type: string;
+  data?: Record<string, unknown>;
+  id?: number;
+}
+
+/** What `DeskFrame.on` handlers receive, by name. */
+export interface DeskFrameCommandMap {
+  update_agent_status: [{ status: AgentStatus }, DeskCommandMessage];
+  refresh_threads: [{}, DeskCommandMessage];
+  clear_unread_count: [{ threadUid: string }, DeskCommandMessage];
+  error: [DeskError, undefined];
+}
+
+/** Names `DeskFrame.on` accepts. */
+export type DeskFrameCommandName = keyof DeskFrameCommandMap;
+
 /** Options of `DeskFrame.connect`. */
 export interface DeskFrameOptions {
   /** Parent origins this workstation trusts: exact origins, or opt-in `https://*.example.com` patterns. */
   allowedOrigins: string[] | string;
   /** Hand a deskbridge host a `MessageChannel` port when it asks (default true); `false` keeps to window messages. */
   messageChannel?: boolean;
-}
-
-export interface DeskHost {
-  /** Listen to a workstation event or a lifecycle event; `off()` the result to stop. */
-  on<K extends DeskHostEventName>(type: K, listener: (...args: DeskHostEventMap[K]) => void): Subscription;
 }
 
 export interface DeskFrame {

@@ -1,6 +1,6 @@
 // The counting workstation (see counting-workstation.html). Loaded as a module file so that it
 // runs under a strict script-src CSP.
-import init, { DeskFrame } from '/pkg/web/deskbridge.js';
+import init, { DeskFrame } from '/pkg/web/frame.js';
 
 const q = new URLSearchParams(location.search);
 const rec = {
