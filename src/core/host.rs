@@ -486,10 +486,11 @@ impl<V: View + Clone> HostSession<V> {
                 if self.queue.len() >= self.config.queue_limit {
                     let e = DeskError::new(
                         ErrorCode::QueueFull,
-                        format!(
-                            "{} commands already wait for the workstation to load",
-                            self.queue.len()
-                        ),
+                        [
+                            &*crate::core::text::decimal(self.queue.len() as u64),
+                            " commands already wait for the workstation to load",
+                        ]
+                        .concat(),
                     );
                     return vec![Action::Settle(ticket, Err(e))];
                 }
@@ -783,7 +784,10 @@ fn navigated() -> DeskError {
 
 /// A refused message as a diagnostic error.
 pub fn invalid(e: &DecodeError) -> DeskError {
-    DeskError::new(ErrorCode::InvalidMessage, format!("refused a message: {e}"))
+    DeskError::new(
+        ErrorCode::InvalidMessage,
+        ["refused a message: ", &*e.describe()].concat(),
+    )
 }
 
 /// The protocol version a host announces in `bytedesk_hello`.

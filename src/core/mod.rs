@@ -11,6 +11,7 @@ pub mod error;
 pub mod frame;
 pub mod host;
 pub mod origin;
+pub mod text;
 pub mod token;
 pub mod token_cache;
 pub mod view;

@@ -184,7 +184,7 @@ fn canonical_host(host: &str) -> Result<String, OriginError> {
     }
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         let pieces = parse_ipv6(inner.as_bytes()).ok_or(OriginError::Host)?;
-        return Ok(format!("[{}]", ipv6_whatwg(&pieces)));
+        return Ok(["[", &*ipv6_whatwg(&pieces), "]"].concat());
     }
     let lower = host.to_ascii_lowercase();
     let labels_ok = lower
@@ -379,7 +379,7 @@ impl Origin {
         let host_end = serialized.len();
         if let Some(p) = port {
             serialized.push(':');
-            serialized.push_str(&p.to_string());
+            serialized.push_str(&crate::core::text::decimal(u64::from(p)));
         }
         Origin {
             serialized,
@@ -576,16 +576,27 @@ pub enum AllowlistError {
     },
 }
 
-impl fmt::Display for AllowlistError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl AllowlistError {
+    /// What is wrong, naming the entry: what `Display` writes.
+    pub fn describe(&self) -> String {
         match self {
             AllowlistError::Empty => {
-                f.write_str("allowedOrigins is empty: name at least one parent origin")
+                "allowedOrigins is empty: name at least one parent origin".into()
             }
-            AllowlistError::Entry { index, error } => {
-                write!(f, "allowedOrigins[{index}]: {error}")
-            }
+            AllowlistError::Entry { index, error } => [
+                "allowedOrigins[",
+                &*crate::core::text::decimal(*index as u64),
+                "]: ",
+                error.message(),
+            ]
+            .concat(),
         }
+    }
+}
+
+impl fmt::Display for AllowlistError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
     }
 }
 

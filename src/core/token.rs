@@ -61,8 +61,13 @@ impl LoginEntry {
     }
 }
 
-fn invalid_url(why: impl std::fmt::Display) -> DeskError {
-    DeskError::new(ErrorCode::InvalidUrl, format!("baseUrl: {why}"))
+fn invalid_url(why: &str) -> DeskError {
+    DeskError::new(ErrorCode::InvalidUrl, ["baseUrl: ", why].concat())
+}
+
+/// An `INVALID_TOKEN` error about one part of the token: "the access token's {what}{problem}".
+fn token_part_error(what: &str, problem: &str) -> DeskError {
+    invalid_token(&["the access token's ", what, problem].concat())
 }
 
 fn invalid_token(why: &str) -> DeskError {
@@ -77,7 +82,7 @@ fn path_byte(b: u8) -> bool {
 
 /// Check a server base URL and return `origin + path prefix` (no trailing `/`).
 fn server_base(base: &str) -> Result<String, DeskError> {
-    let url = HttpUrl::parse(base).map_err(invalid_url)?;
+    let url = HttpUrl::parse(base).map_err(|e| invalid_url(e.message()))?;
     if url.rest.contains(['?', '#']) {
         return Err(invalid_url(
             "the server URL must not have a query or a fragment",
@@ -103,7 +108,7 @@ fn server_base(base: &str) -> Result<String, DeskError> {
         }
         i += 1;
     }
-    Ok(format!("{}{}", url.origin, prefix))
+    Ok([url.origin.as_str(), prefix].concat())
 }
 
 fn check_token_present(token: &str) -> Result<(), DeskError> {
@@ -149,11 +154,13 @@ pub fn encode_query_value(value: &str) -> String {
 pub fn login_url(base: &str, entry: LoginEntry, token: &str) -> Result<String, DeskError> {
     let base = server_base(base)?;
     check_token_present(token)?;
-    Ok(format!(
-        "{base}{}?accessToken={}",
+    Ok([
+        &*base,
         entry.path(),
-        encode_query_value(token)
-    ))
+        "?accessToken=",
+        &*encode_query_value(token),
+    ]
+    .concat())
 }
 
 /// The agent workstation's login URL: `{base}/agent/auth/login?accessToken={token}`.
@@ -202,7 +209,7 @@ pub fn admin_login_url(base: &str, token: &str) -> Result<String, DeskError> {
 pub fn desktop_url(base: &str, token: Option<&str>) -> Result<String, DeskError> {
     match token {
         Some(token) => agent_login_url(base, token),
-        None => Ok(format!("{}/desktop", server_base(base)?)),
+        None => Ok([&*server_base(base)?, "/desktop"].concat()),
     }
 }
 
@@ -288,11 +295,9 @@ fn time_claim<V: View>(payload: &V, key: &str, what: &str) -> Result<Option<u64>
     match payload.field(key) {
         None => Ok(None),
         Some(v) if v.kind() == Kind::Null => Ok(None),
-        Some(v) => whole_number(&v, false).map(Some).ok_or_else(|| {
-            invalid_token(&format!(
-                "the access token's {what} is not a time in seconds"
-            ))
-        }),
+        Some(v) => whole_number(&v, false)
+            .map(Some)
+            .ok_or_else(|| token_part_error(what, " is not a time in seconds")),
     }
 }
 
@@ -301,16 +306,14 @@ fn sub_string<V: View>(sub: &V, key: &str) -> Result<String, DeskError> {
     sub.field(key)
         .and_then(|v| v.string())
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| invalid_token(&format!("the access token's subject has no {key}")))
+        .ok_or_else(|| token_part_error("subject has no ", key))
 }
 
 /// Decode one base64url segment of a JWT; `=` padding is tolerated.
 fn segment(part: &str, what: &str) -> Result<Vec<u8>, DeskError> {
     match base64::decode(Alphabet::UrlSafe, part) {
         Some(bytes) if !bytes.is_empty() => Ok(bytes),
-        _ => Err(invalid_token(&format!(
-            "the access token's {what} is not base64url"
-        ))),
+        _ => Err(token_part_error(what, " is not base64url")),
     }
 }
 
@@ -321,10 +324,10 @@ fn json_segment<V: View>(
     parse: &impl Fn(&str) -> Option<V>,
 ) -> Result<V, DeskError> {
     let text = String::from_utf8(segment(part, what)?)
-        .map_err(|_| invalid_token(&format!("the access token's {what} is not UTF-8 text")))?;
+        .map_err(|_| token_part_error(what, " is not UTF-8 text"))?;
     parse(&text)
         .filter(View::is_object)
-        .ok_or_else(|| invalid_token(&format!("the access token's {what} is not a JSON object")))
+        .ok_or_else(|| token_part_error(what, " is not a JSON object"))
 }
 
 /// Read the claims of a Bytedesk access token, parsing its JSON with `parse`.
@@ -351,9 +354,14 @@ pub fn decode_access_token_with<V: View>(
     let token = token.trim();
     check_token_present(token)?;
     if token.len() > MAX_ACCESS_TOKEN_LEN {
-        return Err(invalid_token(&format!(
-            "the access token is longer than {MAX_ACCESS_TOKEN_LEN} bytes"
-        )));
+        return Err(invalid_token(
+            &[
+                "the access token is longer than ",
+                &*crate::core::text::decimal(MAX_ACCESS_TOKEN_LEN as u64),
+                " bytes",
+            ]
+            .concat(),
+        ));
     }
     let parts: Vec<&str> = token.splitn(4, '.').collect();
     let [header, payload, signature] = parts[..] else {

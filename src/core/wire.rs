@@ -223,17 +223,24 @@ pub enum Problem {
     UnknownStatus,
 }
 
+impl DecodeError {
+    /// What is wrong, naming the field: what `Display` writes.
+    pub fn describe(&self) -> String {
+        let (verb, what) = match self.problem {
+            Problem::Missing => (" is missing", ""),
+            Problem::WrongType(t) => (" must be ", t),
+            Problem::Empty => (" must not be empty", ""),
+            Problem::TooLong => (" is too long", ""),
+            Problem::NotCount => (" must be a non-negative whole number", ""),
+            Problem::UnknownStatus => (" must be 'AVAILABLE', 'BUSY' or 'OFFLINE'", ""),
+        };
+        [self.field, verb, what].concat()
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.field;
-        match self.problem {
-            Problem::Missing => write!(f, "{field} is missing"),
-            Problem::WrongType(t) => write!(f, "{field} must be {t}"),
-            Problem::Empty => write!(f, "{field} must not be empty"),
-            Problem::TooLong => write!(f, "{field} is too long"),
-            Problem::NotCount => write!(f, "{field} must be a non-negative whole number"),
-            Problem::UnknownStatus => write!(f, "{field} must be 'AVAILABLE', 'BUSY' or 'OFFLINE'"),
-        }
+        f.write_str(&self.describe())
     }
 }
 

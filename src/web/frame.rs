@@ -81,7 +81,11 @@ fn not_posted(e: JsValue) -> JsValue {
         .unwrap_or_default();
     js_error(
         ErrorCode::InvalidArgument,
-        &format!("the event could not be posted (does it hold functions or DOM nodes?): {detail}"),
+        &[
+            "the event could not be posted (does it hold functions or DOM nodes?): ",
+            &*detail,
+        ]
+        .concat(),
     )
 }
 
@@ -121,8 +125,14 @@ fn allowed_origins(options: &JsValue) -> Result<Vec<String>, JsValue> {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            v.as_string()
-                .ok_or_else(|| bad(&format!("allowedOrigins[{i}] must be a string")))
+            v.as_string().ok_or_else(|| {
+                bad(&[
+                    "allowedOrigins[",
+                    &*crate::core::text::decimal(i as u64),
+                    "] must be a string",
+                ]
+                .concat())
+            })
         })
         .collect()
 }
@@ -145,7 +155,7 @@ impl DeskFrame {
     ) -> Result<Option<DeskFrame>, JsValue> {
         let entries = allowed_origins(&options)?;
         let allowlist = Allowlist::parse(&entries)
-            .map_err(|e| js_error(ErrorCode::InvalidOrigin, &e.to_string()))?;
+            .map_err(|e| js_error(ErrorCode::InvalidOrigin, &e.describe()))?;
         let window =
             web_sys::window().ok_or_else(|| js_error(ErrorCode::InvalidArgument, "no window"))?;
         let parent = match window.parent() {
@@ -185,8 +195,12 @@ impl DeskFrame {
     }
 
     fn emit(&self, ty: EventType, data: JsValue) -> Result<(), JsValue> {
-        decode_event_data(ty, Some(JsView(data.clone())))
-            .map_err(|e| js_error(ErrorCode::InvalidArgument, &format!("{}: {e}", ty.as_str())))?;
+        decode_event_data(ty, Some(JsView(data.clone()))).map_err(|e| {
+            js_error(
+                ErrorCode::InvalidArgument,
+                &[ty.as_str(), ": ", &*e.describe()].concat(),
+            )
+        })?;
         let message: JsValue = envelope(ty.as_str(), &data).into();
         let mut inner = self.inner.borrow_mut();
         if inner.session.destroyed() {
@@ -268,7 +282,12 @@ impl DeskFrame {
         let key = FrameKey::parse(name).ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidArgument,
-                &format!("unknown name '{name}': use update_agent_status, refresh_threads, clear_unread_count or error"),
+                &[
+                    "unknown name '",
+                    name,
+                    "': use update_agent_status, refresh_threads, clear_unread_count or error",
+                ]
+                .concat(),
             )
         })?;
         let listeners = self.inner.borrow().listeners.clone();
@@ -414,10 +433,11 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
             let data = command_data(&command);
             if callbacks.is_empty() {
                 if let Some(reply) = reply {
-                    let message = format!(
-                        "the workstation has no handler for {}",
-                        command.name().as_str()
-                    );
+                    let message = [
+                        "the workstation has no handler for ",
+                        command.name().as_str(),
+                    ]
+                    .concat();
                     answer(&inner, &reply, Err((UNHANDLED, message)));
                 }
                 return;

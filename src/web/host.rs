@@ -134,7 +134,7 @@ fn millis(options: &JsValue, key: &str) -> Result<Option<Millis>, JsValue> {
         Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as Millis)),
         _ => Err(js_error(
             ErrorCode::InvalidArgument,
-            &format!("{key} must be a non-negative number of milliseconds"),
+            &[key, " must be a non-negative number of milliseconds"].concat(),
         )),
     }
 }
@@ -325,12 +325,22 @@ impl DeskHost {
         let origin = match explicit.as_string() {
             Some(o) => Origin::parse(&o),
             None if explicit.is_undefined() || explicit.is_null() => Origin::of_url(&iframe.src()),
-            None => return Err(js_error(ErrorCode::InvalidOrigin, "origin must be a string")),
+            None => {
+                return Err(js_error(
+                    ErrorCode::InvalidOrigin,
+                    "origin must be a string",
+                ))
+            }
         }
         .map_err(|e| {
             js_error(
                 ErrorCode::InvalidOrigin,
-                &format!("cannot tell the workstation's origin: {e} (pass {{ origin }} or give the iframe an http(s) src)"),
+                &[
+                    "cannot tell the workstation's origin: ",
+                    e.message(),
+                    " (pass { origin } or give the iframe an http(s) src)",
+                ]
+                .concat(),
             )
         })?;
         DeskHost::start(iframe, origin, host_config(&options)?)
@@ -366,7 +376,7 @@ impl DeskHost {
         let login = Login { base_url, entry };
         let src = login.url(token.as_deref())?;
         let origin = Origin::of_url(&src)
-            .map_err(|e| js_error(ErrorCode::InvalidUrl, &format!("baseUrl: {e}")))?;
+            .map_err(|e| js_error(ErrorCode::InvalidUrl, &["baseUrl: ", e.message()].concat()))?;
         let document = container.owner_document().ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidArgument,
@@ -452,7 +462,7 @@ impl DeskHost {
         let key = HostKey::parse(name).ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidArgument,
-                &format!("unknown event name '{name}'"),
+                &["unknown event name '", name, "'"].concat(),
             )
         })?;
         let listeners = self.inner.borrow().listeners.clone();
@@ -525,8 +535,12 @@ impl DeskHost {
         >,
     ) -> js_sys::Promise {
         let command = match thread_uid.as_string() {
-            Some(uid) => Command::clear_unread_count(&uid)
-                .map_err(|e| DeskError::new(ErrorCode::InvalidArgument, format!("threadUid: {e}"))),
+            Some(uid) => Command::clear_unread_count(&uid).map_err(|e| {
+                DeskError::new(
+                    ErrorCode::InvalidArgument,
+                    ["threadUid: ", &*e.describe()].concat(),
+                )
+            }),
             None => Err(DeskError::new(
                 ErrorCode::InvalidArgument,
                 "threadUid must be a string",
