@@ -86,6 +86,7 @@ pkg: setup
 	wasm-pack build --release --target bundler --out-dir pkg
 	wasm-pack build --release --target web --out-dir pkg/web
 	node scripts/minify-glue.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js)
+	node scripts/shorten-imports.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js)
 	node scripts/pkg-manifest.mjs pkg
 	@node scripts/size.mjs pkg
 
@@ -97,7 +98,7 @@ test: setup pkg demo-build
 	@bash scripts/test-summary.sh $(LOGS)
 
 test-native: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _native
-test-tooling: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _tooling
+test-tooling: setup pkg ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _tooling
 test-chrome: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _chrome
 test-firefox: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _firefox
 test-e2e: setup pkg demo-build ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _e2e
@@ -108,8 +109,8 @@ _native:
 	cargo test 2>&1 | tee $(LOGS)/native.log
 
 _tooling:
-	@echo "==> fixture server tests: node --test scripts/serve.test.mjs"
-	node --test scripts/serve.test.mjs 2>&1 | tee $(LOGS)/tooling.log
+	@echo "==> tooling tests: node --test scripts/serve.test.mjs scripts/shorten-imports.test.mjs"
+	node --test scripts/serve.test.mjs scripts/shorten-imports.test.mjs 2>&1 | tee $(LOGS)/tooling.log
 
 # `-- --lib --test '*'`: the library's and tests/'s test targets only. Doctests are native
 # (`cargo test`); cross-compiled to wasm they would only be skipped by the runner, after a slow

@@ -40,7 +40,7 @@ row() {
   printf '  %-34s %d passed, %d failed, %d skipped or ignored\n' "$label" "$p" "$f" "$s"
 }
 row "native (cargo test, doctests)" cargo_counts native.log
-row "fixture server (node --test)" node_counts tooling.log
+row "tooling: fixture server, web builds (node --test)" node_counts tooling.log
 row "wasm-bindgen-test in Chromium" cargo_counts chrome.log
 row "wasm-bindgen-test in Firefox" cargo_counts firefox.log
 row "e2e (node --test e2e/)" node_counts e2e.log "no test files in e2e/"
