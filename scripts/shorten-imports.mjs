@@ -102,7 +102,8 @@ for (const glue of files) {
   const wasm = fs.readFileSync(wasmPath);
   let js = fs.readFileSync(glue, 'utf8');
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm))
-    .filter((i) => i.kind === 'function' && i.name.length > 2);
+    // Only the glue's own imports: a snippet's (`#[wasm_bindgen(inline_js)]`) come from its module.
+    .filter((i) => i.kind === 'function' && i.name.length > 2 && !i.module.startsWith('./snippets/'));
   const names = new Map(imports.map((i, n) => [i.name, shortName(n)]));
   const unsafe = [...names.keys()].filter((name) => {
     const uses = js.split(name).length - 1;
@@ -113,7 +114,7 @@ for (const glue of files) {
     continue;
   }
   for (const [name, short] of names) js = js.replace(new RegExp(`([{,])${name}:`), `$1${short}:`);
-  const out = rewriteImports(wasm, (module, name) => names.get(name) ?? name);
+  const out = rewriteImports(wasm, (module, name) => (module.startsWith('./snippets/') ? name : names.get(name) ?? name));
   WebAssembly.Module.imports(new WebAssembly.Module(out)); // still a valid module
   fs.writeFileSync(wasmPath, out);
   fs.writeFileSync(glue, js);
