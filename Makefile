@@ -72,7 +72,7 @@ pkg: setup
 	rm -rf pkg
 	wasm-pack build --release --target bundler --out-dir pkg
 	wasm-pack build --release --target web --out-dir pkg/web
-	node scripts/minify-glue.mjs pkg/web/deskbridge.js
+	node scripts/minify-glue.mjs pkg/web/deskbridge.js $$(find pkg/web/snippets -name '*.js' 2>/dev/null)
 	node scripts/pkg-manifest.mjs pkg
 	@ls -l pkg/deskbridge.js pkg/deskbridge_bg.wasm pkg/deskbridge.d.ts pkg/web/deskbridge.js pkg/web/deskbridge_bg.wasm
 	@node scripts/size.mjs pkg

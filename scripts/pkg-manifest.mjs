@@ -24,7 +24,10 @@ for (const file of [manifest.main, manifest.types, ...WEB_FILES]) {
   }
 }
 
-manifest.files = [...new Set([...manifest.files, ...WEB_FILES])];
+// The JS snippets the web build's glue imports, when it has any (wasm-pack lists the bundler
+// build's own snippets/ itself).
+const webSnippets = fs.existsSync(path.join(dir, 'web/snippets')) ? ['web/snippets'] : [];
+manifest.files = [...new Set([...manifest.files, ...WEB_FILES, ...webSnippets])];
 manifest.exports = {
   '.': { types: `./${manifest.types}`, default: `./${manifest.main}` },
   './web': { types: './web/deskbridge.d.ts', default: './web/deskbridge.js' },

@@ -6,6 +6,8 @@
 //              only re-exports it)
 //   pkg/web/   plain ES module build: deskbridge_bg.wasm + deskbridge.js
 //
+// and in each the JS snippets the glue imports (snippets/*/*.js),
+//
 // and the web build's total against the size budget (35 KB = 35,840 bytes). For comparison it
 // also prints post-robot's min.js when node_modules has it. Prints figures; never fails on size.
 import fs from 'node:fs';
@@ -23,9 +25,14 @@ function sizes(file) {
 const row = (label, s) =>
   console.log(`${label.padEnd(34)} ${String(s.raw).padStart(8)} raw ${String(s.gz).padStart(8)} gz`);
 
+/** The JS snippets under `d/snippets/` (wasm-bindgen's `inline_js`), which the glue imports. */
+const snippets = (d) => (fs.existsSync(path.join(d, 'snippets'))
+  ? fs.readdirSync(path.join(d, 'snippets'), { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => path.join('snippets', f))
+  : []);
+
 const builds = [
-  ['bundler', dir, ['deskbridge_bg.wasm', 'deskbridge_bg.js', 'deskbridge.js']],
-  ['web', path.join(dir, 'web'), ['deskbridge_bg.wasm', 'deskbridge.js']],
+  ['bundler', dir, ['deskbridge_bg.wasm', 'deskbridge_bg.js', 'deskbridge.js', ...snippets(dir)]],
+  ['web', path.join(dir, 'web'), ['deskbridge_bg.wasm', 'deskbridge.js', ...snippets(path.join(dir, 'web'))]],
 ];
 let webTotal;
 for (const [name, d, files] of builds) {
