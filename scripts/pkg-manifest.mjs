@@ -25,8 +25,10 @@ for (const file of [manifest.main, manifest.types, ...WEB_FILES]) {
 }
 
 // The JS snippets the web build's glue imports, when it has any (wasm-pack lists the bundler
-// build's own snippets/ itself).
+// build's own snippets/ itself). npm would leave web/snippets/ out because of the `*` .gitignore
+// wasm-pack writes into web/; pkg/ is ignored by the repository's own .gitignore anyway.
 const webSnippets = fs.existsSync(path.join(dir, 'web/snippets')) ? ['web/snippets'] : [];
+fs.rmSync(path.join(dir, 'web/.gitignore'), { force: true });
 manifest.files = [...new Set([...manifest.files, ...WEB_FILES, ...webSnippets])];
 manifest.exports = {
   '.': { types: `./${manifest.types}`, default: `./${manifest.main}` },
