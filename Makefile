@@ -85,7 +85,7 @@ pkg: setup
 	done
 	wasm-pack build --release --target bundler --out-dir pkg
 	wasm-pack build --release --target web --out-dir pkg/web
-	node scripts/minify-glue.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js)
+	node scripts/minify-glue.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js) $$(find pkg/web/snippets -name '*.js' 2>/dev/null)
 	node scripts/shorten-imports.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js)
 	node scripts/pkg-manifest.mjs pkg
 	@node scripts/size.mjs pkg

@@ -60,6 +60,13 @@ for (const file of DESKBRIDGE_FILES) {
     process.exit(1);
   }
 }
+// The JS snippets the glue imports (wasm-bindgen's `inline_js`) download with it.
+const snippetDir = path.join(root, 'pkg/web/snippets');
+if (fs.existsSync(snippetDir)) {
+  for (const f of fs.readdirSync(snippetDir, { recursive: true })) {
+    if (f.endsWith('.js')) DESKBRIDGE_FILES.push(path.join('pkg/web/snippets', f));
+  }
+}
 const penpal = vendor('penpal', 'dist/penpal.min.js');
 const postRobot = vendor('post-robot', 'dist/post-robot.min.js');
 

@@ -29,7 +29,12 @@ for (const file of [manifest.main, manifest.types, ...BUNDLER_FILES, ...WEB_FILE
   }
 }
 
-manifest.files = [...new Set([...manifest.files, ...BUNDLER_FILES, ...WEB_FILES])];
+// The JS snippets the web builds' glue imports, when they have any (wasm-pack lists the bundler
+// builds' own snippets/ itself). npm would leave web/snippets/ out because of the `*` .gitignore
+// wasm-pack writes into web/; pkg/ is ignored by the repository's own .gitignore anyway.
+const webSnippets = fs.existsSync(path.join(dir, 'web/snippets')) ? ['web/snippets'] : [];
+fs.rmSync(path.join(dir, 'web/.gitignore'), { force: true });
+manifest.files = [...new Set([...manifest.files, ...BUNDLER_FILES, ...WEB_FILES, ...webSnippets])];
 // Importing a bundler build's entry instantiates its wasm module: a bundler must keep it.
 manifest.sideEffects = [...new Set([...(manifest.sideEffects ?? []), ...SLIM.map((n) => `./${n}.js`)])];
 manifest.exports = {

@@ -7,6 +7,7 @@
 //   web/deskbridge.js + _bg.wasm           everything (DeskHost, DeskFrame, tokens, credentials)
 //   the same three bundler builds          (NAME.js re-exports NAME_bg.js, the glue)
 //
+// each with the JS snippets its glue imports (snippets/*/*.js),
 // and the web builds a page loads against the size budget (35 KB = 35,840 bytes; a bundler
 // minifies the bundler builds' glue, so they come to about the same). For comparison it
 // also prints post-robot's min.js when node_modules has it. Prints figures; never fails on size.
@@ -25,13 +26,20 @@ function sizes(file) {
 const row = (label, s, note = '') =>
   console.log(`${label.padEnd(34)} ${String(s.raw).padStart(8)} raw ${String(s.gz).padStart(8)} gz${note}`);
 
+/** The JS snippets (wasm-bindgen's `inline_js`) that the glue file `glue` imports, as paths in `dir`. */
+function snippets(glue) {
+  const text = fs.existsSync(path.join(dir, glue)) ? fs.readFileSync(path.join(dir, glue), 'utf8') : '';
+  const found = [...text.matchAll(/["'](\.\/snippets\/[^"']+\.js)["']/g)].map((m) => path.join(path.dirname(glue), m[1]));
+  return [...new Set(found)];
+}
+
 const builds = [
-  ['web/host', ['web/host_bg.wasm', 'web/host.js'], true],
-  ['web/frame', ['web/frame_bg.wasm', 'web/frame.js'], true],
-  ['web/deskbridge', ['web/deskbridge_bg.wasm', 'web/deskbridge.js'], false],
-  ['host (bundler)', ['host_bg.wasm', 'host_bg.js', 'host.js'], false],
-  ['frame (bundler)', ['frame_bg.wasm', 'frame_bg.js', 'frame.js'], false],
-  ['deskbridge (bundler)', ['deskbridge_bg.wasm', 'deskbridge_bg.js', 'deskbridge.js'], false],
+  ['web/host', ['web/host_bg.wasm', 'web/host.js', ...snippets('web/host.js')], true],
+  ['web/frame', ['web/frame_bg.wasm', 'web/frame.js', ...snippets('web/frame.js')], true],
+  ['web/deskbridge', ['web/deskbridge_bg.wasm', 'web/deskbridge.js', ...snippets('web/deskbridge.js')], false],
+  ['host (bundler)', ['host_bg.wasm', 'host_bg.js', 'host.js', ...snippets('host_bg.js')], false],
+  ['frame (bundler)', ['frame_bg.wasm', 'frame_bg.js', 'frame.js', ...snippets('frame_bg.js')], false],
+  ['deskbridge (bundler)', ['deskbridge_bg.wasm', 'deskbridge_bg.js', 'deskbridge.js', ...snippets('deskbridge_bg.js')], false],
 ];
 const verdicts = [];
 for (const [name, files, budgeted] of builds) {

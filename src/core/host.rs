@@ -36,9 +36,7 @@ use super::collections::{Queue, VecMap};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::view::View;
-use super::wire::{
-    decode_from_frame, Command, DecodeError, Event, FrameMessage, FromFrame, PROTOCOL,
-};
+use super::wire::{decode_frame, Command, DecodeError, Event, FrameMessage, FromFrame, PROTOCOL};
 
 /// Time in milliseconds since the epoch, as the browser's `Date.now()` gives it.
 pub type Millis = u64;
@@ -658,9 +656,9 @@ impl<V: View + Clone> HostSession<V> {
 
     fn decode(&mut self, message: &V, port_attached: impl FnOnce() -> bool) -> Received<V> {
         let mut out = Received::nothing();
-        let decoded = match decode_from_frame(message) {
-            Ok(FromFrame::Message(m)) => m,
-            Ok(FromFrame::Unknown) => return out,
+        let (decoded, kept) = match decode_frame(message) {
+            Ok((FromFrame::Message(m), kept)) => (m, kept),
+            Ok((FromFrame::Unknown, _)) => return out,
             Err(e) => {
                 out.actions
                     .push(Action::Notify(Notice::Diagnostic(invalid(&e))));
@@ -724,7 +722,10 @@ impl<V: View + Clone> HostSession<V> {
             }
             FrameMessage::Event(event) | FrameMessage::Replay(event) => {
                 self.heard[event.event_type().index()] = true;
-                let data = message.field("data");
+                // What the decoder read of the message already: the event's `data` and its
+                // `unreadThreads`.
+                let (data, unread_threads) =
+                    kept.map_or((None, None), |k| (Some(k.data), k.unread_threads));
                 if !self.connected() {
                     // A workstation that sends events without a handshake speaks the base
                     // protocol: it is there and listening.
@@ -735,8 +736,7 @@ impl<V: View + Clone> HostSession<V> {
                         total_unread_count, ..
                     } => {
                         self.mirror.unread_count = *total_unread_count;
-                        self.mirror.unread_threads =
-                            data.as_ref().and_then(|d| d.field("unreadThreads"));
+                        self.mirror.unread_threads = unread_threads;
                     }
                     Event::AgentStatusChanged { status } => {
                         self.mirror.agent_status = Some(status.clone())

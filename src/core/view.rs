@@ -50,6 +50,12 @@ pub trait View: Sized {
         self.string().is_some_and(|v| v == s)
     }
 
+    /// Whether the named field is the string `s`: [`field`](Self::field) then
+    /// [`is_str`](Self::is_str), which a view over JS values answers in one call.
+    fn field_is(&self, key: &str, s: &str) -> bool {
+        self.field(key).is_some_and(|v| v.is_str(s))
+    }
+
     /// Whether this is a plain object (not an array, not null).
     fn is_object(&self) -> bool {
         self.kind() == Kind::Object

@@ -439,20 +439,34 @@ impl<V> Event<V> {
 
 /// Validate the `data` of an event of type `ty`, as a workstation emits it or a host receives it.
 pub fn decode_event_data<V: View>(ty: EventType, data: Option<V>) -> Result<Event<V>, DecodeError> {
+    event_data(ty, data).map(|(event, _)| event)
+}
+
+/// What a host keeps of an event message besides its [`Event`], read once by the decoder: a
+/// [`View`] over JS values pays a call into JS for every field it reads.
+#[derive(Debug)]
+pub(crate) struct Kept<V> {
+    /// The envelope's `data`, as received: what the host's listeners get.
+    pub data: V,
+    /// `data.unreadThreads` as received (`None` when absent), for the host's mirror.
+    pub unread_threads: Option<V>,
+}
+
+/// [`decode_event_data`], also handing back the `data` it checked and its `unreadThreads`.
+fn event_data<V: View>(ty: EventType, data: Option<V>) -> Result<(Event<V>, Kept<V>), DecodeError> {
     let data = object(data, "data")?;
-    Ok(match ty {
+    let mut threads = None;
+    let event = match ty {
         EventType::UnreadMessageCount => {
             let total_unread_count =
                 required_count(data.field("totalUnreadCount"), "data.totalUnreadCount")?;
-            let threads = optional(
-                data.field("unreadThreads"),
-                Kind::Array,
-                "data.unreadThreads",
-                "an array",
-            )?;
-            let unread_threads = match threads {
+            threads = data.field("unreadThreads");
+            let list = threads
+                .as_ref()
+                .filter(|l| !matches!(l.kind(), Kind::Undefined | Kind::Null));
+            let unread_threads = match list {
                 None => 0,
-                Some(list) => {
+                Some(list) if list.kind() == Kind::Array => {
                     let n = list.length().unwrap_or(0);
                     if n > MAX_THREADS {
                         return err("data.unreadThreads", Problem::TooLong);
@@ -462,6 +476,7 @@ pub fn decode_event_data<V: View>(ty: EventType, data: Option<V>) -> Result<Even
                     }
                     n
                 }
+                Some(_) => return err("data.unreadThreads", Problem::WrongType("an array")),
             };
             Event::UnreadMessageCount {
                 total_unread_count,
@@ -485,7 +500,14 @@ pub fn decode_event_data<V: View>(ty: EventType, data: Option<V>) -> Result<Even
             thread: thread(data.field("thread"), THREAD)?,
             action: name(data.field("action"), "data.action")?,
         },
-    })
+    };
+    Ok((
+        event,
+        Kept {
+            data,
+            unread_threads: threads,
+        },
+    ))
 }
 
 /// A message from a workstation to its host, decoded.
@@ -537,21 +559,26 @@ pub const MAX_ERROR_LEN: usize = 1024;
 
 /// Decode a message a host received from its frame's window at the workstation's origin.
 pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> {
+    decode_frame(msg).map(|(message, _)| message)
+}
+
+/// [`decode_from_frame`], also handing back what a host keeps of an event message.
+pub(crate) fn decode_frame<V: View>(
+    msg: &V,
+) -> Result<(FromFrame<V>, Option<Kept<V>>), DecodeError> {
     // Pages and their frames carry other postMessage traffic too (widgets, dev tools): only
     // objects with our source marker are ours to judge.
-    let ours = msg.is_object() && msg.field("source").is_some_and(|s| s.is_str(SOURCE));
-    if !ours {
-        return Ok(FromFrame::Unknown);
+    if !(msg.is_object() && msg.field_is("source", SOURCE)) {
+        return Ok((FromFrame::Unknown, None));
     }
     // The four events are compared in place (no copy of the type string); anything else is
     // read as a string.
-    let ty_view = msg.field("type");
-    let event_type = ty_view
-        .as_ref()
-        .and_then(|t| EventType::ALL.into_iter().find(|e| t.is_str(e.as_str())));
+    let event_type = EventType::ALL
+        .into_iter()
+        .find(|e| msg.field_is("type", e.as_str()));
     let ty = match event_type {
         Some(_) => String::new(),
-        None => required_string(ty_view, "type")?,
+        None => required_string(msg.field("type"), "type")?,
     };
     if let Some(t) = msg.field("timestamp") {
         match t.number() {
@@ -561,13 +588,14 @@ pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> 
         }
     }
     if let Some(et) = event_type {
-        let event = decode_event_data(et, msg.field("data"))?;
+        let (event, kept) = event_data(et, msg.field("data"))?;
         let replay = msg.field("replay").and_then(|r| r.boolean()) == Some(true);
-        return Ok(FromFrame::Message(if replay {
+        let message = if replay {
             FrameMessage::Replay(event)
         } else {
             FrameMessage::Event(event)
-        }));
+        };
+        return Ok((FromFrame::Message(message), Some(kept)));
     }
     let message = match ty.as_str() {
         READY => {
@@ -611,9 +639,9 @@ pub fn decode_from_frame<V: View>(msg: &V) -> Result<FromFrame<V>, DecodeError> 
             }
         }
         BYE => FrameMessage::Bye,
-        _ => return Ok(FromFrame::Unknown),
+        _ => return Ok((FromFrame::Unknown, None)),
     };
-    Ok(FromFrame::Message(message))
+    Ok((FromFrame::Message(message), None))
 }
 
 /// A message from a host to its workstation, decoded.

@@ -195,7 +195,7 @@ impl DeskFrame {
     }
 
     fn emit(&self, ty: EventType, data: JsValue) -> Result<(), JsValue> {
-        decode_event_data(ty, Some(JsView(data.clone()))).map_err(|e| {
+        decode_event_data(ty, Some(JsView::new(data.clone()))).map_err(|e| {
             js_error(
                 ErrorCode::InvalidArgument,
                 &[ty.as_str(), ": ", &*e.describe()].concat(),
@@ -343,21 +343,19 @@ fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
             .source()
             .is_some_and(|s| JsValue::from(s) == JsValue::from(&i.parent))
     };
-    let inbound =
-        inner
-            .borrow_mut()
-            .session
-            .receive(&event.origin(), from_parent, &JsView(event.data()));
-    handle(&inner, inbound, event.data());
+    let message = JsView::field_of(event, "data");
+    let inbound = inner
+        .borrow_mut()
+        .session
+        .receive(&event.origin(), from_parent, &message);
+    handle(&inner, inbound, message.value);
 }
 
 /// A message on the port handed to the host: commands only, from that host.
 fn on_port_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
-    let inbound = inner
-        .borrow_mut()
-        .session
-        .receive_port(&JsView(event.data()));
-    handle(inner, inbound, event.data());
+    let message = JsView::field_of(event, "data");
+    let inbound = inner.borrow_mut().session.receive_port(&message);
+    handle(inner, inbound, message.value);
 }
 
 /// Hand the host a new `MessageChannel` port with `bytedesk_ready`, at `origin` only; this side

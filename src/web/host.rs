@@ -2,7 +2,7 @@
 
 use super::envelope::{object, outgoing};
 use super::error::js_error;
-use super::jsview::{get, message_channel, JsView};
+use super::jsview::{field_is, get, message_channel, JsView};
 use super::listeners::{call_each, on_window_message, Listeners, Subscription};
 use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
@@ -584,7 +584,7 @@ impl DeskHost {
     #[wasm_bindgen(getter, js_name = unreadThreads, unchecked_return_type = "Thread[]")]
     pub fn unread_threads(&self) -> JsValue {
         match &self.inner.borrow().session.mirror().unread_threads {
-            Some(v) => v.0.clone(),
+            Some(v) => v.value.clone(),
             None => js_sys::Array::new().into(),
         }
     }
@@ -734,7 +734,7 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
         else {
             return;
         };
-        let message = JsView(event.data());
+        let message = JsView::field_of(event, "data");
         let received = inner.borrow_mut().session.receive_port(&message);
         deliver(&inner, received, &message);
     });
@@ -755,34 +755,32 @@ const MAX_PORTS: usize = 2;
 
 fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
     let inner = inner.clone();
+    // Compared in JS: no copy of the window or the origin into wasm for every message.
     let from_frame = {
         let i = inner.borrow();
-        match (event.source(), i.iframe.content_window()) {
-            (Some(source), Some(w)) => JsValue::from(source) == JsValue::from(w),
-            _ => false,
-        }
+        i.iframe
+            .content_window()
+            .is_some_and(|w| field_is(event, "source", &w))
     };
     if !from_frame {
         return;
     }
-    let message = JsView(event.data());
+    let message = JsView::field_of(event, "data");
     // Read only for a ready that says a port came with it: most messages are events.
     let mut port = None;
     let received = {
         let mut i = inner.borrow_mut();
-        // The usual case, the workstation's own origin, is compared as JS strings: no copy of
-        // the origin into wasm for every message.
-        let origin = super::jsview::with_key("origin", |key| js_sys::Reflect::get(event, key))
-            .unwrap_or_default();
         let port_attached = || {
             port = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok();
             port.is_some()
         };
-        let received = if origin == i.origin_js {
+        // The usual case, the workstation's own origin, is found equal in JS; any other is
+        // handed to the session to judge.
+        let received = if field_is(event, "origin", &i.origin_js) {
             i.session.receive_at_origin(&message, port_attached)
         } else {
-            let origin = origin.as_string().unwrap_or_default();
-            i.session.receive_window(&origin, &message, port_attached)
+            i.session
+                .receive_window(&event.origin(), &message, port_attached)
         };
         i.transferred = port;
         received
@@ -795,6 +793,11 @@ fn deliver(inner: &Rc<RefCell<HostInner>>, received: Received<JsView>, message: 
     run(inner, received.actions);
     inner.borrow_mut().transferred = None;
     if let (Some(ev), Some(data)) = (received.event, received.data) {
-        emit(inner, HostKey::Event(ev.event_type()), &data.0, &message.0);
+        emit(
+            inner,
+            HostKey::Event(ev.event_type()),
+            &data.value,
+            &message.value,
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! [`View`] over JS values: the decoders read fields straight from the received object.
 
 use crate::core::view::{Kind, View};
-use js_sys::{Array, Reflect};
-use std::cell::RefCell;
-use wasm_bindgen::{JsCast, JsValue};
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicU64, Ordering};
+use wasm_bindgen::prelude::*;
 
 /// Most property names kept as JS strings. Names come from this crate's code, never from a
 /// message, so a few dozen cover them all; beyond the cap a name is simply made each time.
@@ -15,92 +15,208 @@ thread_local! {
     static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Call `f` with `name` as a JS string, made once per name.
-pub(crate) fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+/// `name` as a JS string, made once per name.
+fn js_key(name: &str) -> JsValue {
     KEYS.with(|keys| {
         if let Some((_, key)) = keys.borrow().iter().find(|(k, _)| &**k == name) {
-            return f(key);
+            return key.clone();
         }
         let key = JsValue::from_str(name);
-        let result = f(&key);
         let mut keys = keys.borrow_mut();
         if keys.len() < KEY_CACHE_LIMIT {
-            keys.push((name.into(), key));
+            keys.push((name.into(), key.clone()));
         }
-        result
+        key
     })
 }
 
-/// A borrowed-or-owned JS value seen through [`View`].
-#[derive(Debug, Clone)]
-pub(crate) struct JsView(pub JsValue);
+/// Call `f` with `name` as a JS string, made once per name.
+pub(crate) fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+    f(&js_key(name))
+}
 
-impl View for JsView {
-    // Every question here is a call into JS, so the common answers come first: messages are
-    // objects holding objects, strings and numbers.
-    fn kind(&self) -> Kind {
-        let v = &self.0;
-        if v.is_object() {
-            if Array::is_array(v) {
-                Kind::Array
-            } else {
-                Kind::Object
-            }
-        } else if v.is_string() {
-            Kind::String
-        } else if v.as_f64().is_some() {
-            Kind::Number
-        } else if v.as_bool().is_some() {
-            Kind::Bool
-        } else if v.is_undefined() {
-            Kind::Undefined
-        } else if v.is_null() {
-            Kind::Null
-        } else {
-            Kind::Other
-        }
+// Readers that answer in one call what would otherwise take several: every call from wasm into
+// JS costs more than the little work each does. They only read and sort what they read; every
+// decision about it is the core's. None throws: a value that cannot be read reads as
+// `undefined`. What they sort a value into goes to `SORTED`, in wasm memory: handing back more
+// than one value through wasm-bindgen's own glue would make a typed array for every call.
+#[wasm_bindgen(inline_js = "
+let memory, at, heap = new Float64Array(0);
+export function place(m, a) { memory = m; at = a / 8; }
+export function view(v) {
+  let kind = 7, scalar = 0;
+  try {
+    switch (typeof v) {
+      case 'undefined': kind = 0; break;
+      case 'boolean': kind = 2; scalar = +v; break;
+      case 'number': kind = 3; scalar = v; break;
+      case 'string': kind = 4; break;
+      case 'object':
+        if (v === null) kind = 1;
+        else if (Array.isArray(v)) { kind = 5; scalar = v.length; }
+        else kind = 6;
+    }
+  } catch (_) {}
+  if (heap.byteLength === 0) heap = new Float64Array(memory.buffer);
+  heap[at] = kind;
+  heap[at + 1] = scalar;
+  return v;
+}
+const readable = (o) => o !== null && (typeof o === 'object' || typeof o === 'function');
+export function field(o, k) {
+  let v;
+  try { if (readable(o)) v = o[k]; } catch (_) {}
+  return view(v);
+}
+export function is(o, k, v) {
+  try { return readable(o) && o[k] === v; } catch (_) { return false; }
+}
+")]
+extern "C" {
+    /// Have `view` and `field` write to `at` in `memory`.
+    fn place(memory: &JsValue, at: u32);
+    /// Sort `v` into `SORTED`: its [`KINDS`] index, then its number, its boolean as 1 or 0, or
+    /// its length if it is an array (else 0).
+    fn view(v: &JsValue);
+    /// `o[k]` (`undefined` if `o` is not an object or a function), sorted as by [`view`].
+    fn field(o: &JsValue, k: &JsValue) -> JsValue;
+    /// `field` with an array index for `k`.
+    #[wasm_bindgen(js_name = field)]
+    fn item(o: &JsValue, i: u32) -> JsValue;
+    /// Whether `o` is an object or a function whose `o[k]` is `v` (`===`).
+    fn is(o: &JsValue, k: &JsValue, v: &JsValue) -> bool;
+}
+
+/// Where `view` and `field` write what they found, as `f64` bits: atomics, since JS writes them
+/// behind the compiler's back; read right after each call.
+static SORTED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+
+thread_local! {
+    /// Whether `place` told the readers where `SORTED` is.
+    static PLACED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Make sure the readers know where `SORTED` is; before each of their calls.
+fn placed() {
+    if !PLACED.with(|p| p.replace(true)) {
+        place(&wasm_bindgen::memory(), SORTED.as_ptr() as u32);
+    }
+}
+
+/// A view of `value`, which a reader just returned and sorted.
+fn sorted(value: JsValue) -> JsView {
+    let [kind, scalar] = &SORTED;
+    JsView {
+        value,
+        kind: KINDS
+            .get(f64::from_bits(kind.load(Ordering::Relaxed)) as usize)
+            .copied()
+            .unwrap_or(Kind::Other),
+        scalar: f64::from_bits(scalar.load(Ordering::Relaxed)),
+    }
+}
+
+/// The kinds `view` and `field` sort values into, by index.
+const KINDS: [Kind; 8] = [
+    Kind::Undefined,
+    Kind::Null,
+    Kind::Bool,
+    Kind::Number,
+    Kind::String,
+    Kind::Array,
+    Kind::Object,
+    Kind::Other,
+];
+
+/// A JS value seen through [`View`], with its kind and its number, boolean or array length read
+/// when it was: the decoders' questions about those cost no call into JS.
+#[derive(Debug, Clone)]
+pub(crate) struct JsView {
+    /// The value itself, what the app's callbacks get.
+    pub value: JsValue,
+    kind: Kind,
+    /// The number, the boolean (1 or 0), or the array's length, as `kind` says.
+    scalar: f64,
+}
+
+impl JsView {
+    /// A view of `value` (one call into JS, to sort it).
+    pub fn new(value: JsValue) -> JsView {
+        placed();
+        view(&value);
+        sorted(value)
     }
 
-    fn is_object(&self) -> bool {
-        // `is_object` is false for null and for functions.
-        self.0.is_object() && !Array::is_array(&self.0)
+    /// A view of `object[name]`, read and sorted in one call: `undefined` if `object` is not an
+    /// object.
+    pub fn field_of(object: &JsValue, name: &str) -> JsView {
+        let name = js_key(name);
+        placed();
+        sorted(field(object, &name))
+    }
+
+    /// Whether fields can be read from this value (an object, an array, a function).
+    fn has_fields(&self) -> bool {
+        matches!(self.kind, Kind::Object | Kind::Array | Kind::Other)
+    }
+}
+
+/// Whether `object[name] === value`, compared in JS: no copy of either into wasm.
+pub(crate) fn field_is(object: &JsValue, name: &str, value: &JsValue) -> bool {
+    is(object, &js_key(name), value)
+}
+
+impl View for JsView {
+    fn kind(&self) -> Kind {
+        self.kind
     }
 
     fn field(&self, key: &str) -> Option<Self> {
-        // `Reflect.get` throws for anything that is not an object (null, a string, a number),
-        // and so does a page's own throwing getter (structured-cloned data has none): either
-        // reads as absent. An array or a function answers its own named properties here; the
-        // decoders only read fields of values they checked with `is_object`, so no call is
-        // spent on asking first.
-        let v = with_key(key, |key| Reflect::get(&self.0, key)).ok()?;
-        (!v.is_undefined()).then_some(JsView(v))
+        // An array or a function answers its own named properties here; the decoders only
+        // read fields of values they checked with `is_object`.
+        if !self.has_fields() {
+            return None;
+        }
+        let v = JsView::field_of(&self.value, key);
+        (v.kind != Kind::Undefined).then_some(v)
+    }
+
+    fn field_is(&self, key: &str, s: &str) -> bool {
+        self.has_fields() && field_is(&self.value, key, &js_key(s))
     }
 
     fn is_str(&self, s: &str) -> bool {
         // Compared in JS: no copy of the string into wasm.
-        with_key(s, |s| self.0 == *s)
+        self.kind == Kind::String && self.value == js_key(s)
     }
 
     fn string(&self) -> Option<String> {
-        self.0.as_string()
+        if self.kind == Kind::String {
+            self.value.as_string()
+        } else {
+            None
+        }
     }
 
     fn number(&self) -> Option<f64> {
-        self.0.as_f64()
+        (self.kind == Kind::Number).then_some(self.scalar)
     }
 
     fn boolean(&self) -> Option<bool> {
-        self.0.as_bool()
+        (self.kind == Kind::Bool).then_some(self.scalar != 0.0)
     }
 
     fn length(&self) -> Option<usize> {
-        self.0.dyn_ref::<Array>().map(|a| a.length() as usize)
+        (self.kind == Kind::Array).then_some(self.scalar as usize)
     }
 
     fn item(&self, index: usize) -> Option<Self> {
-        let a = self.0.dyn_ref::<Array>()?;
         let i = u32::try_from(index).ok()?;
-        (i < a.length()).then(|| JsView(a.get(i)))
+        if index >= self.length()? {
+            return None;
+        }
+        placed();
+        Some(sorted(item(&self.value, i)))
     }
 }
 
@@ -135,6 +251,6 @@ pub(crate) fn token_claims(
     token: &str,
 ) -> Result<crate::core::token::AccessTokenClaims, crate::core::error::DeskError> {
     crate::core::token::decode_access_token_with(token, |text| {
-        js_sys::JSON::parse(text).ok().map(JsView)
+        js_sys::JSON::parse(text).ok().map(JsView::new)
     })
 }

@@ -246,7 +246,7 @@ pub fn lark_helpdesk_authorization(
 
 /// The object argument of the request builders.
 fn credentials_object(value: JsValue) -> Result<JsView, JsValue> {
-    let view = JsView(value);
+    let view = JsView::new(value);
     if !view.is_object() {
         return Err(invalid_argument("the credentials must be an object"));
     }
@@ -319,9 +319,9 @@ pub fn easemob_token_request(
 fn response_view(json: JsValue) -> Result<JsView, JsValue> {
     match json.as_string() {
         Some(text) => JSON::parse(&text)
-            .map(JsView)
+            .map(JsView::new)
             .map_err(|_| response_error(TokenResponseError::Malformed("is not JSON".into()))),
-        None => Ok(JsView(json)),
+        None => Ok(JsView::new(json)),
     }
 }
 
@@ -433,7 +433,7 @@ fn cache_config(options: &JsValue) -> Result<TokenCacheConfig, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(config);
     }
-    let view = JsView(options.clone());
+    let view = JsView::new(options.clone());
     if !view.is_object() {
         return Err(invalid_argument("TokenCache options must be an object"));
     }
@@ -470,7 +470,7 @@ fn read_fetched(value: JsValue, now: u64) -> Result<(String, Option<u64>), JsVal
             Ok((token, None))
         };
     }
-    let view = JsView(value);
+    let view = JsView::new(value);
     let token = view
         .field("token")
         .and_then(|v| v.string())
@@ -627,11 +627,12 @@ impl JsTokenCache {
             .dyn_into::<Function>()
             .map_err(|_| invalid_argument("fetchToken must be a function"))?;
         let config = cache_config(&options)?;
-        let clock = match JsView(options).field("now") {
+        let clock = match JsView::new(options).field("now") {
             None => None,
             Some(v) if v.kind() == Kind::Null => None,
             Some(v) => Some(
-                v.0.dyn_into::<Function>()
+                v.value
+                    .dyn_into::<Function>()
                     .map_err(|_| invalid_argument("options.now must be a function"))?,
             ),
         };
