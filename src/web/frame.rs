@@ -480,7 +480,6 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
     }
 }
 
-/// Post the events that waited for a target, now that the parent's origin is known.
 /// Post the events that waited for the parent's origin; returns how many there were.
 fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
     let mut i = inner.borrow_mut();
