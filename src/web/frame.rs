@@ -343,7 +343,7 @@ fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
             .source()
             .is_some_and(|s| JsValue::from(s) == JsValue::from(&i.parent))
     };
-    let message = JsView::field_of(event, "data");
+    let message = JsView::of_message(event);
     let inbound = inner
         .borrow_mut()
         .session
@@ -353,7 +353,7 @@ fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
 
 /// A message on the port handed to the host: commands only, from that host.
 fn on_port_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
-    let message = JsView::field_of(event, "data");
+    let message = JsView::of_message(event);
     let inbound = inner.borrow_mut().session.receive_port(&message);
     handle(inner, inbound, message.value);
 }

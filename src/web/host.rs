@@ -2,7 +2,7 @@
 
 use super::envelope::{object, outgoing};
 use super::error::js_error;
-use super::jsview::{field_is, get, message_channel, JsView};
+use super::jsview::{get, message_channel, sender_of, JsView, Sender};
 use super::listeners::{call_each, on_window_message, Listeners, Subscription};
 use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
@@ -734,7 +734,7 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
         else {
             return;
         };
-        let message = JsView::field_of(event, "data");
+        let message = JsView::of_message(event);
         let received = inner.borrow_mut().session.receive_port(&message);
         deliver(&inner, received, &message);
     });
@@ -755,17 +755,16 @@ const MAX_PORTS: usize = 2;
 
 fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
     let inner = inner.clone();
-    // Compared in JS: no copy of the window or the origin into wasm for every message.
-    let from_frame = {
+    let sender = {
         let i = inner.borrow();
         i.iframe
             .content_window()
-            .is_some_and(|w| field_is(event, "source", &w))
+            .map_or(Sender::OtherWindow, |w| sender_of(event, &w, &i.origin_js))
     };
-    if !from_frame {
+    if sender == Sender::OtherWindow {
         return;
     }
-    let message = JsView::field_of(event, "data");
+    let message = JsView::of_message(event);
     // Read only for a ready that says a port came with it: most messages are events.
     let mut port = None;
     let received = {
@@ -776,7 +775,7 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
         };
         // The usual case, the workstation's own origin, is found equal in JS; any other is
         // handed to the session to judge.
-        let received = if field_is(event, "origin", &i.origin_js) {
+        let received = if sender == Sender::Expected {
             i.session.receive_at_origin(&message, port_attached)
         } else {
             i.session

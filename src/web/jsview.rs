@@ -71,6 +71,12 @@ export function field(o, k) {
 export function is(o, k, v) {
   try { return readable(o) && o[k] === v; } catch (_) { return false; }
 }
+export function data(e) {
+  return view(e.data);
+}
+export function sender(e, w, o) {
+  return e.source !== w ? 0 : e.origin === o ? 2 : 1;
+}
 ")]
 extern "C" {
     /// Have `view` and `field` write to `at` in `memory`.
@@ -85,6 +91,11 @@ extern "C" {
     fn item(o: &JsValue, i: u32) -> JsValue;
     /// Whether `o` is an object or a function whose `o[k]` is `v` (`===`).
     fn is(o: &JsValue, k: &JsValue, v: &JsValue) -> bool;
+    /// `e.data`, sorted as by [`view`]. Named reads of a message event's own fields: read as
+    /// `o[k]`, V8 takes a slow path for a DOM object's accessors.
+    fn data(e: &web_sys::MessageEvent) -> JsValue;
+    /// 0 when `e.source` is not `w`; else 2 when `e.origin` is `o`, 1 when it is another.
+    fn sender(e: &web_sys::MessageEvent, w: &JsValue, o: &JsValue) -> u8;
 }
 
 /// Where `view` and `field` write what they found, as `f64` bits: atomics, since JS writes them
@@ -155,9 +166,42 @@ impl JsView {
         sorted(field(object, &name))
     }
 
+    /// A view of a message event's `data`, read and sorted in one call.
+    #[cfg(any(feature = "host", feature = "frame"))]
+    pub fn of_message(event: &web_sys::MessageEvent) -> JsView {
+        placed();
+        sorted(data(event))
+    }
+
     /// Whether fields can be read from this value (an object, an array, a function).
     fn has_fields(&self) -> bool {
         matches!(self.kind, Kind::Object | Kind::Array | Kind::Other)
+    }
+}
+
+/// Who posted a message event, compared in JS (no copy of the window or the origin into wasm).
+#[cfg(feature = "host")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sender {
+    /// Another window than the expected one.
+    OtherWindow,
+    /// The expected window, at an origin other than the expected one.
+    OtherOrigin,
+    /// The expected window at the expected origin.
+    Expected,
+}
+
+/// Whether `event` came from `window`, and from `origin` (a JS string).
+#[cfg(feature = "host")]
+pub(crate) fn sender_of(
+    event: &web_sys::MessageEvent,
+    window: &JsValue,
+    origin: &JsValue,
+) -> Sender {
+    match sender(event, window, origin) {
+        0 => Sender::OtherWindow,
+        1 => Sender::OtherOrigin,
+        _ => Sender::Expected,
     }
 }
 
