@@ -1,5 +1,6 @@
 //! Building the JS objects that go on the wire.
 
+use super::jsview::js_key;
 #[cfg(feature = "host")]
 use crate::core::host::Outgoing;
 use crate::core::wire::{Command, PROTOCOL};
@@ -8,14 +9,7 @@ use wasm_bindgen::JsValue;
 
 /// Set `key` on a fresh plain object; cannot fail for such objects.
 pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
-    super::jsview::with_key(key, |key| {
-        let _ = Reflect::set(obj, key, value);
-    });
-}
-
-/// One of the protocol's fixed strings (a type, the marker, a status) as a JS string, made once.
-fn name(s: &str) -> JsValue {
-    super::jsview::with_key(s, JsValue::clone)
+    let _ = Reflect::set(obj, &js_key(key), value);
 }
 
 /// A plain object from key/value pairs.
@@ -31,10 +25,10 @@ pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
 /// A workstation envelope `{ type, data, timestamp, source: 'bytedesk-desktop' }`.
 pub(crate) fn envelope(ty: &str, data: &JsValue) -> Object {
     object(&[
-        ("type", name(ty)),
+        ("type", js_key(ty)),
         ("data", data.clone()),
         ("timestamp", JsValue::from_f64(js_sys::Date::now())),
-        ("source", name(crate::core::wire::SOURCE)),
+        ("source", js_key(crate::core::wire::SOURCE)),
     ])
 }
 
@@ -65,7 +59,7 @@ pub(crate) fn replayed(envelope: &JsValue) -> JsValue {
 /// The data a command handler receives: `{ status }`, `{}` or `{ threadUid }`.
 pub(crate) fn command_data(command: &Command) -> JsValue {
     match command {
-        Command::SetAgentStatus(s) => object(&[("status", name(s.as_str()))]),
+        Command::SetAgentStatus(s) => object(&[("status", js_key(s.as_str()))]),
         Command::RefreshThreads => Object::new(),
         Command::ClearUnreadCount { thread_uid } => {
             object(&[("threadUid", JsValue::from_str(thread_uid))])
@@ -91,13 +85,13 @@ pub(crate) fn outgoing(message: &Outgoing, host: f64) -> JsValue {
                 set(&data, "port", &JsValue::TRUE);
             }
             object(&[
-                ("type", name(crate::core::wire::HELLO)),
+                ("type", js_key(crate::core::wire::HELLO)),
                 ("data", data.into()),
             ])
         }
-        Outgoing::Switch => object(&[("type", name(crate::core::wire::SWITCH))]),
+        Outgoing::Switch => object(&[("type", js_key(crate::core::wire::SWITCH))]),
         Outgoing::Command { command, id } => {
-            let obj = object(&[("type", name(command.name().as_str()))]);
+            let obj = object(&[("type", js_key(command.name().as_str()))]);
             if !matches!(command, Command::RefreshThreads) {
                 set(&obj, "data", &command_data(command));
             }

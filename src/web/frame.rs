@@ -492,7 +492,7 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
 
 fn is_thenable(v: &JsValue) -> bool {
     v.is_object()
-        && super::jsview::with_key("then", |then| js_sys::Reflect::get(v, then))
+        && js_sys::Reflect::get(v, &super::jsview::js_key("then"))
             .map(|t| t.is_function())
             .unwrap_or(false)
 }

@@ -15,8 +15,9 @@ thread_local! {
     static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// `name` as a JS string, made once per name.
-fn js_key(name: &str) -> JsValue {
+/// `name` (a property name or one of the protocol's fixed strings) as a JS string, made once
+/// per name.
+pub(crate) fn js_key(name: &str) -> JsValue {
     KEYS.with(|keys| {
         if let Some((_, key)) = keys.borrow().iter().find(|(k, _)| &**k == name) {
             return key.clone();
@@ -28,11 +29,6 @@ fn js_key(name: &str) -> JsValue {
         }
         key
     })
-}
-
-/// Call `f` with `name` as a JS string, made once per name.
-pub(crate) fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
-    f(&js_key(name))
 }
 
 // Readers that answer in one call what would otherwise take several: every call from wasm into
@@ -205,11 +201,6 @@ pub(crate) fn sender_of(
     }
 }
 
-/// Whether `object[name] === value`, compared in JS: no copy of either into wasm.
-pub(crate) fn field_is(object: &JsValue, name: &str, value: &JsValue) -> bool {
-    is(object, &js_key(name), value)
-}
-
 impl View for JsView {
     fn kind(&self) -> Kind {
         self.kind
@@ -226,7 +217,8 @@ impl View for JsView {
     }
 
     fn field_is(&self, key: &str, s: &str) -> bool {
-        self.has_fields() && field_is(&self.value, key, &js_key(s))
+        // Compared in JS: no copy of either string into wasm.
+        self.has_fields() && is(&self.value, &js_key(key), &js_key(s))
     }
 
     fn is_str(&self, s: &str) -> bool {
@@ -268,7 +260,7 @@ impl View for JsView {
 /// `options[key]`, or `undefined` when `options` is not an object.
 pub(crate) fn get(options: &JsValue, key: &str) -> JsValue {
     if options.is_object() {
-        js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        js_sys::Reflect::get(options, &js_key(key)).unwrap_or(JsValue::UNDEFINED)
     } else {
         JsValue::UNDEFINED
     }

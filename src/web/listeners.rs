@@ -145,8 +145,7 @@ pub(crate) fn on_settled(
         .then_with(&Closure::once_into_js(move |results: JsValue| {
             let result = js_sys::Reflect::get_u32(&results, 0).unwrap_or_default();
             let field = |key: &str| {
-                super::jsview::with_key(key, |key| js_sys::Reflect::get(&result, key))
-                    .unwrap_or_default()
+                js_sys::Reflect::get(&result, &super::jsview::js_key(key)).unwrap_or_default()
             };
             f(if field("status") == "fulfilled" {
                 Ok(field("value"))
