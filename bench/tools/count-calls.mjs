@@ -4,13 +4,10 @@
 // import. Every function the wasm imports is wrapped in a counter before it is instantiated.
 // Needs `make pkg`; uses the bench's ports (run it where nothing else serves them). The web
 // builds' imports have short names (scripts/shorten-imports.mjs); see the glue for which is which.
-import { launch } from '../../e2e/browser.mjs';
-import { parseArgs, startServers, originUrl } from '../../scripts/serve.mjs';
+import { withBenchPage } from './page.mjs';
 
 const N = 2000;
 const peer = process.argv[2] ?? 'seed';
-const opts = parseArgs(['--host', '127.0.0.1:8740', '--workstation', 'localhost:8741', '--hostile', '127.0.0.1:8742']);
-const origin = (name) => originUrl(opts.origins.find((o) => o.name === name));
 
 /** Runs in the page before its scripts: counts every call of every imported function. */
 function countImports() {
@@ -29,16 +26,7 @@ function countImports() {
   WebAssembly.instantiate = (source, imports) => plain(source, wrap(imports));
 }
 
-const running = await startServers({ ...opts, log: false });
-const browser = await launch();
-try {
-  const page = await browser.newPage();
-  await page.addInitScript(countImports);
-  const url = new URL(`/bench/pages/deskbridge-host.html?peer=${peer}`, origin('host'));
-  url.searchParams.set('ws', origin('workstation'));
-  await page.goto(url.href);
-  await page.waitForFunction(() => window.bench);
-  await page.evaluate(() => window.bench.startup());
+await withBenchPage(`deskbridge-host.html?peer=${peer}`, async (page) => {
   await page.evaluate(() => { globalThis.__calls = {}; });
   const what = process.env.RT === '1' ? 'round trip' : 'event';
   if (what === 'event') await page.evaluate((n) => window.bench.burst(n), N);
@@ -47,7 +35,4 @@ try {
   const total = Object.values(calls).reduce((a, b) => a + b, 0);
   console.log(`peer=${peer}: ${(total / N).toFixed(2)} calls into JS per ${what}`);
   for (const [name, n] of Object.entries(calls).sort((a, b) => b[1] - a[1])) console.log(`${(n / N).toFixed(2).padStart(8)}  ${name}`);
-} finally {
-  await browser.close();
-  await running.close();
-}
+}, { initScript: countImports });

@@ -5,22 +5,11 @@
 // WARM=0 profiles the burst in the fresh page, as the bench measures it; otherwise 1,000 events
 // go first, so that what is left is the warm cost. Needs `make pkg`; uses the bench's ports, so
 // run it where nothing else is serving them (e.g. `unshare --net`).
-import { launch } from '../../e2e/browser.mjs';
-import { parseArgs, startServers, originUrl } from '../../scripts/serve.mjs';
+import { withBenchPage } from './page.mjs';
 
 const N = 5000;
 const pagePath = process.argv[2] ?? 'deskbridge-host.html?peer=seed';
-const opts = parseArgs(['--host', '127.0.0.1:8740', '--workstation', 'localhost:8741', '--hostile', '127.0.0.1:8742']);
-const origin = (name) => originUrl(opts.origins.find((o) => o.name === name));
-const running = await startServers({ ...opts, log: false });
-const browser = await launch();
-try {
-  const page = await browser.newPage();
-  const url = new URL(`/bench/pages/${pagePath}`, origin('host'));
-  url.searchParams.set('ws', origin('workstation'));
-  await page.goto(url.href);
-  await page.waitForFunction(() => window.bench);
-  await page.evaluate(() => window.bench.startup());
+await withBenchPage(pagePath, async (page) => {
   if (process.env.WARM !== '0') await page.evaluate((n) => window.bench.burst(n), 1000);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -43,7 +32,4 @@ try {
     console.log(`${(t / 1000).toFixed(1).padStart(8)} ms ${(100 * t / total).toFixed(1).padStart(5)}%  ${key}`);
   }
   console.log(`total ${(total / 1000).toFixed(1)} ms, ${(total / N).toFixed(1)} µs an event`);
-} finally {
-  await browser.close();
-  await running.close();
-}
+});

@@ -5,22 +5,11 @@
 // deserialisation, the listeners' JS), not only the JS that a CPU profile shows. PAGE as for
 // profile.mjs (default `deskbridge-host.html?peer=seed`). Tracing slows the burst; compare pages
 // with each other, not with the bench's figures. Needs `make pkg`; uses the bench's ports.
-import { launch } from '../../e2e/browser.mjs';
-import { parseArgs, startServers, originUrl } from '../../scripts/serve.mjs';
+import { withBenchPage } from './page.mjs';
 
 const N = 5000;
 const pagePath = process.argv[2] ?? 'deskbridge-host.html?peer=seed';
-const opts = parseArgs(['--host', '127.0.0.1:8740', '--workstation', 'localhost:8741', '--hostile', '127.0.0.1:8742']);
-const origin = (name) => originUrl(opts.origins.find((o) => o.name === name));
-const running = await startServers({ ...opts, log: false });
-const browser = await launch();
-try {
-  const page = await browser.newPage();
-  const url = new URL(`/bench/pages/${pagePath}`, origin('host'));
-  url.searchParams.set('ws', origin('workstation'));
-  await page.goto(url.href);
-  await page.waitForFunction(() => window.bench);
-  await page.evaluate(() => window.bench.startup());
+await withBenchPage(pagePath, async (page) => {
   await page.evaluate((n) => window.bench.burst(n), 1000);
   const cdp = await page.context().newCDPSession(page);
   const events = [];
@@ -49,7 +38,4 @@ try {
   for (const [name, [us, count]] of [...byName].sort((a, b) => b[1][0] - a[1][0]).slice(0, 15)) {
     console.log(`${(us / 1000).toFixed(1).padStart(8)} ms ${String(count).padStart(6)}×  ${(us / N).toFixed(1).padStart(6)} µs an event  ${name}`);
   }
-} finally {
-  await browser.close();
-  await running.close();
-}
+});
