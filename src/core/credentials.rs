@@ -339,7 +339,7 @@ fn malformed(why: &str) -> TokenResponseError {
 }
 
 /// A required non-empty string field of a response.
-fn token_field<V: View>(response: &V, key: &str) -> Result<String, TokenResponseError> {
+fn token_field<V: View>(response: &V, key: &'static str) -> Result<String, TokenResponseError> {
     response
         .field(key)
         .and_then(|v| v.string())

@@ -291,7 +291,11 @@ pub(crate) fn whole_number<V: View>(value: &V, allow_text: bool) -> Option<u64> 
 
 /// Read an optional time claim: absent or `null` is `None`; anything but a whole non-negative
 /// number is an error.
-fn time_claim<V: View>(payload: &V, key: &str, what: &str) -> Result<Option<u64>, DeskError> {
+fn time_claim<V: View>(
+    payload: &V,
+    key: &'static str,
+    what: &str,
+) -> Result<Option<u64>, DeskError> {
     match payload.field(key) {
         None => Ok(None),
         Some(v) if v.kind() == Kind::Null => Ok(None),
@@ -302,7 +306,7 @@ fn time_claim<V: View>(payload: &V, key: &str, what: &str) -> Result<Option<u64>
 }
 
 /// A required non-empty string field of the `sub` object.
-fn sub_string<V: View>(sub: &V, key: &str) -> Result<String, DeskError> {
+fn sub_string<V: View>(sub: &V, key: &'static str) -> Result<String, DeskError> {
     sub.field(key)
         .and_then(|v| v.string())
         .filter(|s| !s.is_empty())
@@ -398,7 +402,7 @@ impl View for OwnedJson {
     fn kind(&self) -> Kind {
         (&self.0).kind()
     }
-    fn field(&self, key: &str) -> Option<Self> {
+    fn field(&self, key: &'static str) -> Option<Self> {
         (&self.0).field(key).cloned().map(OwnedJson)
     }
     fn string(&self) -> Option<String> {

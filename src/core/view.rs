@@ -33,7 +33,7 @@ pub trait View: Sized {
     /// The kind of value.
     fn kind(&self) -> Kind;
     /// The named field of an object; `None` if this is not an object or the field is absent.
-    fn field(&self, key: &str) -> Option<Self>;
+    fn field(&self, key: &'static str) -> Option<Self>;
     /// The value as a string, if it is one.
     fn string(&self) -> Option<String>;
     /// The value as a number, if it is one.
@@ -46,13 +46,13 @@ pub trait View: Sized {
     fn item(&self, index: usize) -> Option<Self>;
 
     /// Whether this is the string `s`.
-    fn is_str(&self, s: &str) -> bool {
+    fn is_str(&self, s: &'static str) -> bool {
         self.string().is_some_and(|v| v == s)
     }
 
     /// Whether the named field is the string `s`: [`field`](Self::field) then
     /// [`is_str`](Self::is_str), which a view over JS values answers in one call.
-    fn field_is(&self, key: &str, s: &str) -> bool {
+    fn field_is(&self, key: &'static str, s: &'static str) -> bool {
         self.field(key).is_some_and(|v| v.is_str(s))
     }
 
@@ -74,7 +74,7 @@ impl View for &serde_json::Value {
             serde_json::Value::Object(_) => Kind::Object,
         }
     }
-    fn field(&self, key: &str) -> Option<Self> {
+    fn field(&self, key: &'static str) -> Option<Self> {
         self.as_object()?.get(key)
     }
     fn string(&self) -> Option<String> {

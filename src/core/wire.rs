@@ -601,7 +601,8 @@ pub(crate) fn decode_frame<V: View>(
         READY => {
             let data = object(msg.field("data"), "data")?;
             let protocol = required_count(data.field("protocol"), "data.protocol")?;
-            let flag = |name: &str| data.field(name).and_then(|a| a.boolean()) == Some(true);
+            let flag =
+                |name: &'static str| data.field(name).and_then(|a| a.boolean()) == Some(true);
             FrameMessage::Ready {
                 protocol: protocol.min(u32::MAX as u64) as u32,
                 ack: flag("ack"),
@@ -746,9 +747,9 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
         }
         HELLO => {
             let data = msg.field("data").filter(|d| d.is_object());
-            let field = |name: &str| data.as_ref().and_then(|d| d.field(name));
+            let field = |name: &'static str| data.as_ref().and_then(|d| d.field(name));
             let protocol = field("protocol").and_then(|p| p.number()).unwrap_or(0.0);
-            let flag = |name: &str| field(name).and_then(|r| r.boolean()) == Some(true);
+            let flag = |name: &'static str| field(name).and_then(|r| r.boolean()) == Some(true);
             Ok(FromHost::Message(HostMessage::Hello {
                 resync: flag("resync"),
                 port: flag("port"),

@@ -8,12 +8,12 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 /// Set `key` on a fresh plain object; cannot fail for such objects.
-pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
+pub(crate) fn set(obj: &Object, key: &'static str, value: &JsValue) {
     let _ = Reflect::set(obj, &js_key(key), value);
 }
 
 /// A plain object from key/value pairs.
-pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
+pub(crate) fn object(pairs: &[(&'static str, JsValue)]) -> Object {
     let obj = Object::new();
     for (k, v) in pairs {
         set(&obj, k, v);
@@ -23,7 +23,7 @@ pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
 
 #[cfg(feature = "frame")]
 /// A workstation envelope `{ type, data, timestamp, source: 'bytedesk-desktop' }`.
-pub(crate) fn envelope(ty: &str, data: &JsValue) -> Object {
+pub(crate) fn envelope(ty: &'static str, data: &JsValue) -> Object {
     object(&[
         ("type", js_key(ty)),
         ("data", data.clone()),

@@ -491,10 +491,7 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
 }
 
 fn is_thenable(v: &JsValue) -> bool {
-    v.is_object()
-        && js_sys::Reflect::get(v, &super::jsview::js_key("then"))
-            .map(|t| t.is_function())
-            .unwrap_or(false)
+    v.is_object() && super::jsview::get(v, "then").is_function()
 }
 
 /// A handler's failure as text for the host (the message of an Error, or the thrown string).

@@ -125,7 +125,7 @@ fn now() -> Millis {
 }
 
 /// A non-negative number of milliseconds from `options[key]`, if present.
-fn millis(options: &JsValue, key: &str) -> Result<Option<Millis>, JsValue> {
+fn millis(options: &JsValue, key: &'static str) -> Result<Option<Millis>, JsValue> {
     let v = get(options, key);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
@@ -355,7 +355,7 @@ impl DeskHost {
         #[wasm_bindgen(unchecked_param_type = "CreateOptions")] options: js_sys::Object,
     ) -> Result<DeskHost, JsValue> {
         let options: JsValue = options.into();
-        let string = |key: &str| get(&options, key).as_string();
+        let string = |key: &'static str| get(&options, key).as_string();
         let base_url = string("baseUrl").ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidUrl,
@@ -387,7 +387,7 @@ impl DeskHost {
             .create_element("iframe")
             .and_then(|e| e.dyn_into().map_err(JsValue::from))
             .map_err(|_| js_error(ErrorCode::InvalidArgument, "cannot create an iframe"))?;
-        let dimension = |key: &str, default: &str| match get(&options, key) {
+        let dimension = |key: &'static str, default: &str| match get(&options, key) {
             // JS's own number-to-text, so the wasm links no float formatting.
             v if v.as_f64().is_some() => {
                 js_sys::Number::unchecked_from_js(v)

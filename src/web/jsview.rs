@@ -1,34 +1,16 @@
 //! [`View`] over JS values: the decoders read fields straight from the received object.
 
 use crate::core::view::{Kind, View};
-use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;
 
-/// Most property names kept as JS strings. Names come from this crate's code, never from a
-/// message, so a few dozen cover them all; beyond the cap a name is simply made each time.
-const KEY_CACHE_LIMIT: usize = 64;
-
-thread_local! {
-    /// Property names already made into JS strings: making one decodes UTF-8 in JS, which cost
-    /// more than the rest of reading a field.
-    static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// `name` (a property name or one of the protocol's fixed strings) as a JS string, made once
-/// per name.
-pub(crate) fn js_key(name: &str) -> JsValue {
-    KEYS.with(|keys| {
-        if let Some((_, key)) = keys.borrow().iter().find(|(k, _)| &**k == name) {
-            return key.clone();
-        }
-        let key = JsValue::from_str(name);
-        let mut keys = keys.borrow_mut();
-        if keys.len() < KEY_CACHE_LIMIT {
-            keys.push((name.into(), key.clone()));
-        }
-        key
-    })
+/// `name` (a property name or one of the protocol's fixed strings) as a JS string. The snippet
+/// below makes each one once and keeps it under its address: a `'static` string never moves,
+/// so the address names it, and looking it up costs one call with two numbers in it, no copy.
+#[cfg(any(feature = "host", feature = "frame"))]
+pub(crate) fn js_key(name: &'static str) -> JsValue {
+    placed();
+    key(name.as_ptr() as u32, name.len() as u32)
 }
 
 // Readers that answer in one call what would otherwise take several: every call from wasm into
@@ -38,7 +20,14 @@ pub(crate) fn js_key(name: &str) -> JsValue {
 // than one value through wasm-bindgen's own glue would make a typed array for every call.
 #[wasm_bindgen(inline_js = "
 let memory, at, heap = new Float64Array(0);
+const keys = new Map(), utf8 = new TextDecoder();
 export function place(m, a) { memory = m; at = a / 8; }
+export function key(p, n) {
+  const id = p + n * 4294967296;
+  let k = keys.get(id);
+  if (k === undefined) keys.set(id, k = utf8.decode(new Uint8Array(memory.buffer, p, n)));
+  return k;
+}
 export function view(v) {
   let kind = 7, scalar = 0;
   try {
@@ -59,13 +48,22 @@ export function view(v) {
   return v;
 }
 const readable = (o) => o !== null && (typeof o === 'object' || typeof o === 'function');
-export function field(o, k) {
+export function get(o, p, n) {
+  try { if (readable(o)) return o[key(p, n)]; } catch (_) {}
+}
+export function field(o, p, n) {
+  return view(get(o, p, n));
+}
+export function item(o, i) {
   let v;
-  try { if (readable(o)) v = o[k]; } catch (_) {}
+  try { v = o[i]; } catch (_) {}
   return view(v);
 }
-export function is(o, k, v) {
-  try { return readable(o) && o[k] === v; } catch (_) { return false; }
+export function is(o, p, n, q, m) {
+  try { return readable(o) && o[key(p, n)] === key(q, m); } catch (_) { return false; }
+}
+export function eq(v, p, n) {
+  return v === key(p, n);
 }
 export function data(e) {
   return view(e.data);
@@ -75,18 +73,24 @@ export function sender(e, w, o) {
 }
 ")]
 extern "C" {
-    /// Have `view` and `field` write to `at` in `memory`.
+    /// Have `view` and `field` write to `at` in `memory`, and `key` read names from it.
     fn place(memory: &JsValue, at: u32);
+    /// The UTF-8 string of `n` bytes at `p` in memory as a JS string, made on first use.
+    fn key(p: u32, n: u32) -> JsValue;
+    /// `o[key(p, n)]` (`undefined` if `o` is not an object or a function, or its getter throws).
+    #[wasm_bindgen(js_name = get)]
+    fn get_key(o: &JsValue, p: u32, n: u32) -> JsValue;
     /// Sort `v` into `SORTED`: its [`KINDS`] index, then its number, its boolean as 1 or 0, or
     /// its length if it is an array (else 0).
     fn view(v: &JsValue);
-    /// `o[k]` (`undefined` if `o` is not an object or a function), sorted as by [`view`].
-    fn field(o: &JsValue, k: &JsValue) -> JsValue;
-    /// `field` with an array index for `k`.
-    #[wasm_bindgen(js_name = field)]
+    /// `get(o, p, n)`, sorted as by [`view`].
+    fn field(o: &JsValue, p: u32, n: u32) -> JsValue;
+    /// `o[i]` of an array `o`, sorted as by [`view`].
     fn item(o: &JsValue, i: u32) -> JsValue;
-    /// Whether `o` is an object or a function whose `o[k]` is `v` (`===`).
-    fn is(o: &JsValue, k: &JsValue, v: &JsValue) -> bool;
+    /// Whether `o` is an object or a function whose `o[key(p, n)]` is `key(q, m)` (`===`).
+    fn is(o: &JsValue, p: u32, n: u32, q: u32, m: u32) -> bool;
+    /// Whether `v` is `key(p, n)` (`===`).
+    fn eq(v: &JsValue, p: u32, n: u32) -> bool;
     /// `e.data`, sorted as by [`view`]. Named reads of a message event's own fields: read as
     /// `o[k]`, V8 takes a slow path for a DOM object's accessors.
     fn data(e: &web_sys::MessageEvent) -> JsValue;
@@ -98,16 +102,20 @@ extern "C" {
 /// behind the compiler's back; read right after each call.
 static SORTED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 
-thread_local! {
-    /// Whether `place` told the readers where `SORTED` is.
-    static PLACED: Cell<bool> = const { Cell::new(false) };
-}
+/// Whether `place` told the snippet where `SORTED` is and which memory to read.
+static PLACED: AtomicBool = AtomicBool::new(false);
 
-/// Make sure the readers know where `SORTED` is; before each of their calls.
+/// Make sure the snippet knows where `SORTED` is and which memory holds the names; before each
+/// call into it.
 fn placed() {
-    if !PLACED.with(|p| p.replace(true)) {
+    if !PLACED.swap(true, Ordering::Relaxed) {
         place(&wasm_bindgen::memory(), SORTED.as_ptr() as u32);
     }
+}
+
+/// A `'static` string as the (address, length) pair the snippet's `key` reads it by.
+fn at(s: &'static str) -> (u32, u32) {
+    (s.as_ptr() as u32, s.len() as u32)
 }
 
 /// A view of `value`, which a reader just returned and sorted.
@@ -156,10 +164,10 @@ impl JsView {
 
     /// A view of `object[name]`, read and sorted in one call: `undefined` if `object` is not an
     /// object.
-    pub fn field_of(object: &JsValue, name: &str) -> JsView {
-        let name = js_key(name);
+    pub fn field_of(object: &JsValue, name: &'static str) -> JsView {
         placed();
-        sorted(field(object, &name))
+        let (p, n) = at(name);
+        sorted(field(object, p, n))
     }
 
     /// A view of a message event's `data`, read and sorted in one call.
@@ -206,7 +214,7 @@ impl View for JsView {
         self.kind
     }
 
-    fn field(&self, key: &str) -> Option<Self> {
+    fn field(&self, key: &'static str) -> Option<Self> {
         // An array or a function answers its own named properties here; the decoders only
         // read fields of values they checked with `is_object`.
         if !self.has_fields() {
@@ -216,14 +224,24 @@ impl View for JsView {
         (v.kind != Kind::Undefined).then_some(v)
     }
 
-    fn field_is(&self, key: &str, s: &str) -> bool {
+    fn field_is(&self, key: &'static str, s: &'static str) -> bool {
         // Compared in JS: no copy of either string into wasm.
-        self.has_fields() && is(&self.value, &js_key(key), &js_key(s))
+        if !self.has_fields() {
+            return false;
+        }
+        placed();
+        let ((p, n), (q, m)) = (at(key), at(s));
+        is(&self.value, p, n, q, m)
     }
 
-    fn is_str(&self, s: &str) -> bool {
+    fn is_str(&self, s: &'static str) -> bool {
         // Compared in JS: no copy of the string into wasm.
-        self.kind == Kind::String && self.value == js_key(s)
+        if self.kind != Kind::String {
+            return false;
+        }
+        placed();
+        let (p, n) = at(s);
+        eq(&self.value, p, n)
     }
 
     fn string(&self) -> Option<String> {
@@ -256,14 +274,11 @@ impl View for JsView {
     }
 }
 
-#[cfg(any(feature = "host", feature = "frame"))]
-/// `options[key]`, or `undefined` when `options` is not an object.
-pub(crate) fn get(options: &JsValue, key: &str) -> JsValue {
-    if options.is_object() {
-        js_sys::Reflect::get(options, &js_key(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
+/// `options[key]`, or `undefined` when `options` is not an object or its getter throws.
+pub(crate) fn get(options: &JsValue, key: &'static str) -> JsValue {
+    placed();
+    let (p, n) = at(key);
+    get_key(options, p, n)
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]

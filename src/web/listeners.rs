@@ -144,9 +144,7 @@ pub(crate) fn on_settled(
         .unchecked_ref::<Thenable>()
         .then_with(&Closure::once_into_js(move |results: JsValue| {
             let result = js_sys::Reflect::get_u32(&results, 0).unwrap_or_default();
-            let field = |key: &str| {
-                js_sys::Reflect::get(&result, &super::jsview::js_key(key)).unwrap_or_default()
-            };
+            let field = |key: &'static str| super::jsview::get(&result, key);
             f(if field("status") == "fulfilled" {
                 Ok(field("value"))
             } else {

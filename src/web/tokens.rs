@@ -253,7 +253,7 @@ fn credentials_object(value: JsValue) -> Result<JsView, JsValue> {
     Ok(view)
 }
 
-fn string_field(object: &JsView, key: &str) -> Result<String, JsValue> {
+fn string_field(object: &JsView, key: &'static str) -> Result<String, JsValue> {
     object
         .field(key)
         .and_then(|v| v.string())
@@ -476,7 +476,7 @@ fn read_fetched(value: JsValue, now: u64) -> Result<(String, Option<u64>), JsVal
         .and_then(|v| v.string())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| invalid_argument(FETCHED_SHAPE))?;
-    let number = |key: &str| -> Result<Option<f64>, JsValue> {
+    let number = |key: &'static str| -> Result<Option<f64>, JsValue> {
         match view.field(key) {
             None => Ok(None),
             Some(v) if v.kind() == Kind::Null => Ok(None),
