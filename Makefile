@@ -77,14 +77,16 @@ setup:
 # .gitignore), so the slim builds go first and the full ones last; pkg-manifest.mjs then adds the
 # others to package.json. pkg/ is cleared first so that nothing stale is left behind.
 SLIM := host frame
+# Every build leaves out the default `std` feature: the wasm is then no_std (Cargo.toml).
+ALL := host,frame,tokens
 pkg: setup
 	rm -rf pkg
 	for f in $(SLIM); do \
 	  wasm-pack build --release --target bundler --out-dir pkg --out-name $$f -- --no-default-features --features $$f; \
 	  wasm-pack build --release --target web --out-dir pkg/web --out-name $$f -- --no-default-features --features $$f; \
 	done
-	wasm-pack build --release --target bundler --out-dir pkg
-	wasm-pack build --release --target web --out-dir pkg/web
+	wasm-pack build --release --target bundler --out-dir pkg -- --no-default-features --features $(ALL)
+	wasm-pack build --release --target web --out-dir pkg/web -- --no-default-features --features $(ALL)
 	node scripts/minify-glue.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js) $$(find pkg/web/snippets -name '*.js' 2>/dev/null)
 	node scripts/shorten-imports.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js)
 	node scripts/pkg-manifest.mjs pkg
@@ -169,3 +171,6 @@ fmt:
 lint: setup
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+	for f in host frame tokens $(ALL); do \
+	  cargo clippy --target wasm32-unknown-unknown --no-default-features --features $$f -- -D warnings || exit 1; \
+	done

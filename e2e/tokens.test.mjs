@@ -551,6 +551,34 @@ test('relogin() reloads the same iframe with the new token; subscriptions, comma
   await page.close();
 });
 
+test('create() makes the iframe sized and titled as asked, 100% by 600px and borderless by default', async () => {
+  const { page, errors } = await hostPage();
+  const frames = await page.evaluate(([baseUrl, token]) => {
+    const look = (options) => {
+      const container = document.createElement('div');
+      document.body.append(container);
+      const host = db.DeskHost.create(container, { baseUrl, accessToken: token, ...options });
+      const f = container.querySelector('iframe');
+      const seen = { same: f === host.iframe, width: f.style.width, height: f.style.height, border: f.style.borderWidth, title: f.title, src: f.src };
+      host.destroy();
+      return seen;
+    };
+    return [look({}), look({ width: 320, height: '50vh', title: 'Desk' }), look({ width: 12.5, height: null, title: 7 })];
+  }, [BYTEDESK, bytedeskToken('agent-1', Math.floor(Date.now() / 1000) + 3600)]);
+  for (const f of frames) {
+    assert.ok(f.same, 'host.iframe is the iframe put in the container');
+    assert.ok(f.src.startsWith(`${BYTEDESK}/agent/auth/login?accessToken=`), f.src);
+    assert.equal(f.border, '0px');
+  }
+  assert.deepEqual(frames.map(({ width, height, title }) => ({ width, height, title })), [
+    { width: '100%', height: '600px', title: 'Agent workstation' },
+    { width: '320px', height: '50vh', title: 'Desk' },
+    { width: '12.5px', height: '600px', title: 'Agent workstation' },
+  ]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the README tokens example signs in through the app back end, then again before the token expires', async () => {
   assert.equal(WORKSTATION, 'http://localhost:8711', 'the README example names this Bytedesk server');
   const page = await browser.newPage();

@@ -3,8 +3,9 @@
 
 use deskbridge::core::error::ErrorCode;
 use deskbridge::core::token::{
-    admin_login_url, agent_login_url, decode_access_token, decode_access_token_with, desktop_url,
-    encode_query_value, login_url, AccessTokenClaims, LoginEntry, MAX_ACCESS_TOKEN_LEN,
+    access_token_expiry_with, admin_login_url, agent_login_url, decode_access_token,
+    decode_access_token_with, desktop_url, encode_query_value, login_url, AccessTokenClaims,
+    LoginEntry, MAX_ACCESS_TOKEN_LEN,
 };
 use proptest::prelude::*;
 
@@ -207,6 +208,61 @@ proptest! {
     #[test]
     fn decoding_any_payload_never_panics(payload in "\\PC{0,120}") {
         let _ = decode_access_token(&jwt(&payload));
+    }
+
+    #[test]
+    fn expiry_reader_agrees_with_the_claims_decoder(
+        exp in prop_oneof![
+            Just("null".to_owned()),
+            Just("\"123\"".to_owned()),
+            Just("-1".to_owned()),
+            Just("1.5e300".to_owned()),
+            (0u64..=1 << 53).prop_map(|n| n.to_string()),
+            (0.0f64..1e12).prop_map(|n| n.to_string()),
+        ],
+        with_sub in any::<bool>(),
+        with_exp in any::<bool>(),
+    ) {
+        let sub = if with_sub { r#""sub":"{\"platform\":\"p\",\"username\":\"u\"}","# } else { "" };
+        let exp = if with_exp { format!(r#""exp":{exp},"#) } else { String::new() };
+        let token = jwt(&format!(r#"{{{sub}{exp}"iat":1}}"#));
+        let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+        let expiry = access_token_expiry_with(&token, |t| parse(t).map(|v| &*Box::leak(Box::new(v))));
+        match decode_access_token(&token) {
+            Ok(claims) => prop_assert_eq!(expiry, claims.expires_at),
+            // The claims decoder also needs a subject; the expiry reader reads `exp` alone.
+            Err(_) => prop_assert!(!with_sub || expiry.is_none()),
+        }
+    }
+
+    #[test]
+    fn expiry_reader_never_panics(token in "\\PC{0,200}") {
+        let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+        let _ = access_token_expiry_with(&token, |t| parse(t).map(|v| &*Box::leak(Box::new(v))));
+    }
+}
+
+#[test]
+fn expiry_reader_reads_the_seed_token_and_refuses_what_is_not_a_jwt() {
+    let parse = |text: &str| {
+        serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .map(|v| &*Box::leak(Box::new(v)))
+    };
+    assert_eq!(access_token_expiry_with(SAMPLE, parse), Some(1_755_316_832));
+    assert_eq!(
+        access_token_expiry_with(&format!(" {SAMPLE}\n"), parse),
+        Some(1_755_316_832)
+    );
+    for bad in [
+        "",
+        "a.b",
+        "a.b.c.d",
+        "x.!!!.y",
+        &jwt("[1]"),
+        &jwt(r#"{"exp":"soon"}"#),
+    ] {
+        assert_eq!(access_token_expiry_with(bad, parse), None, "{bad}");
     }
 }
 

@@ -8,6 +8,8 @@
 //! least two symbols, and the unused bits of the last symbol must be zero (one encoding per
 //! byte string).
 
+use crate::prelude::*;
+
 /// Which of the two alphabets: `+/` (standard) or `-_` (URL-safe, as in JWTs).
 #[derive(Clone, Copy)]
 pub(crate) enum Alphabet {

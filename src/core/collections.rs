@@ -5,7 +5,9 @@
 //! the wasm for a handful of entries; these have the subsets of their APIs the sessions use, with
 //! the same iteration order.
 
-use std::ops::RangeFull;
+use crate::prelude::*;
+
+use core::ops::RangeFull;
 
 /// A map kept sorted by key, like `BTreeMap` (linear search; meant for a few dozen entries).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +28,7 @@ impl<K: Ord, V> VecMap<K, V> {
     /// Insert or replace; returns the value replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
-            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Ok(i) => Some(core::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
                 self.0.insert(i, (key, value));
                 None
@@ -99,12 +101,12 @@ impl<T> Queue<T> {
     }
 
     /// The items, front first.
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+    pub fn iter(&self) -> core::slice::Iter<'_, T> {
         self.0.iter()
     }
 
     /// Take every item, front first.
-    pub fn drain(&mut self, _all: RangeFull) -> std::vec::Drain<'_, T> {
+    pub fn drain(&mut self, _all: RangeFull) -> alloc::vec::Drain<'_, T> {
         self.0.drain(..)
     }
 
@@ -116,7 +118,7 @@ impl<T> Queue<T> {
 
 impl<T> IntoIterator for Queue<T> {
     type Item = T;
-    type IntoIter = std::vec::IntoIter<T>;
+    type IntoIter = alloc::vec::IntoIter<T>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }

@@ -10,12 +10,14 @@
 //! Secrets (`app_secret`, `client_secret`, helpdesk tokens, access tokens) never appear in
 //! `Debug` output or in error messages: the structs holding them print `<redacted>` instead.
 
+use crate::prelude::*;
+
 use super::base64::{self, Alphabet};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::token::{encode_query_value, whole_number, MAX_SAFE_INTEGER};
 use super::view::{Kind, View};
-use std::fmt;
+use core::fmt;
 
 const REDACTED: &str = "<redacted>";
 
@@ -320,7 +322,7 @@ impl fmt::Display for TokenResponseError {
     }
 }
 
-impl std::error::Error for TokenResponseError {}
+impl core::error::Error for TokenResponseError {}
 
 impl From<TokenResponseError> for DeskError {
     fn from(e: TokenResponseError) -> DeskError {
@@ -430,7 +432,7 @@ pub fn parse_feishu_tenant_token_response<V: View>(
     let code = response
         .field("code")
         .and_then(|v| v.number())
-        .filter(|n| n.is_finite() && n.fract() == 0.0)
+        .filter(|&n| crate::core::text::is_whole(n))
         .ok_or_else(|| malformed("has no numeric code"))?;
     if code != 0.0 {
         return Err(TokenResponseError::Refused {

@@ -3,7 +3,9 @@
 //! JavaScript callers switch on `error.code`, never on message text; the message says what went
 //! wrong for a person reading a console. Messages never contain a token or a secret.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 /// The code of a [`DeskError`]. In JS it is `error.code`, a `SCREAMING_SNAKE` string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,4 +90,4 @@ impl fmt::Display for DeskError {
     }
 }
 
-impl std::error::Error for DeskError {}
+impl core::error::Error for DeskError {}

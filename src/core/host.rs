@@ -32,6 +32,8 @@
 //! a base-protocol peer it settles once posted. Every command settles exactly once: posted or
 //! answered, timed out, aborted, rejected, or failed by `destroy()`.
 
+use crate::prelude::*;
+
 use super::collections::{Queue, VecMap};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
@@ -374,7 +376,7 @@ impl<V: View + Clone> HostSession<V> {
         if self.destroyed {
             return Vec::new();
         }
-        if std::mem::replace(&mut self.awaiting_load, false) && self.connected() {
+        if core::mem::replace(&mut self.awaiting_load, false) && self.connected() {
             // The load of the document that already connected: not a reload. Ask for a port only
             // if there is none yet: a second one could strand messages sent on the first.
             return vec![Action::Post(self.hello(false))];
@@ -397,7 +399,7 @@ impl<V: View + Clone> HostSession<V> {
 
     /// Back to window messages: close the port if the session talked on one.
     fn leave_port(&mut self) -> Option<Action> {
-        (std::mem::replace(&mut self.transport, Transport::Window) == Transport::Port)
+        (core::mem::replace(&mut self.transport, Transport::Window) == Transport::Port)
             .then_some(Action::ClosePort)
     }
 
@@ -420,7 +422,7 @@ impl<V: View + Clone> HostSession<V> {
     fn disconnect(&mut self, reason: DisconnectReason) -> Vec<Action> {
         let was_connected = self.connected();
         self.link = Link::Unloaded;
-        let mut actions: Vec<Action> = std::mem::take(&mut self.in_flight)
+        let mut actions: Vec<Action> = core::mem::take(&mut self.in_flight)
             .into_keys()
             .map(|t| {
                 let e = DeskError::new(
@@ -442,7 +444,7 @@ impl<V: View + Clone> HostSession<V> {
         let mut actions = vec![Action::Notify(Notice::Ready {
             protocol: peer.protocol(),
         })];
-        for q in std::mem::take(&mut self.queue) {
+        for q in core::mem::take(&mut self.queue) {
             actions.extend(self.post(q.ticket, q.command, q.deadline));
         }
         actions
@@ -582,7 +584,7 @@ impl<V: View + Clone> HostSession<V> {
             self.in_flight.remove(&t);
             actions.push(Action::Settle(t, Err(timeout())));
         }
-        let (late, kept): (Queue<Queued>, Queue<Queued>) = std::mem::take(&mut self.queue)
+        let (late, kept): (Queue<Queued>, Queue<Queued>) = core::mem::take(&mut self.queue)
             .into_iter()
             .partition(|q| q.deadline <= now);
         self.queue = kept;
@@ -678,7 +680,7 @@ impl<V: View + Clone> HostSession<V> {
                     out.actions.push(Action::Post(Outgoing::Switch));
                 } else if self.config.message_channel
                     && self.transport == Transport::Window
-                    && !std::mem::replace(&mut self.asked_again, true)
+                    && !core::mem::replace(&mut self.asked_again, true)
                 {
                     // A workstation announces itself as its script runs, often before the
                     // frame's `load` and so before it could hear the hello that asked for a
@@ -760,7 +762,7 @@ impl<V: View + Clone> HostSession<V> {
         self.token_expiry = None;
         let queued = self.queue.drain(..).map(|q| q.ticket);
         let tickets: Vec<Ticket> = queued
-            .chain(std::mem::take(&mut self.in_flight).into_keys())
+            .chain(core::mem::take(&mut self.in_flight).into_keys())
             .collect();
         let mut actions: Vec<Action> = tickets
             .into_iter()

@@ -13,7 +13,9 @@
 //! `https://*.example.com`, which matches `https://a.example.com` and `https://a.b.example.com`
 //! on a label boundary, but not `https://example.com` itself nor `https://evilexample.com`.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 /// Why a string is not an acceptable origin or URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +72,7 @@ impl fmt::Display for OriginError {
     }
 }
 
-impl std::error::Error for OriginError {}
+impl core::error::Error for OriginError {}
 
 /// A canonical `http` or `https` origin, such as `https://desk.example.com` or
 /// `http://127.0.0.1:8080`.
@@ -600,7 +602,7 @@ impl fmt::Display for AllowlistError {
     }
 }
 
-impl std::error::Error for AllowlistError {}
+impl core::error::Error for AllowlistError {}
 
 impl Allowlist {
     /// Parse every entry; the first bad one is reported with its position.

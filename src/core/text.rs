@@ -5,6 +5,8 @@
 //! numbers go through [`decimal`]. The `Display` impls of the public types remain for native
 //! users and say the same.
 
+use crate::prelude::*;
+
 /// The decimal digits of `n`, as `n.to_string()` writes them.
 pub fn decimal(n: u64) -> String {
     let mut digits = [0u8; 20];
@@ -21,9 +23,47 @@ pub fn decimal(n: u64) -> String {
     digits[at..].iter().map(|&d| char::from(d)).collect()
 }
 
+/// Whether `n` is a finite whole number: `n.fract() == 0.0`, which is not in `core`.
+pub fn is_whole(n: f64) -> bool {
+    // Every f64 of magnitude 2^52 or more is whole; below that, an i64 holds the whole part
+    // exactly.
+    n.is_finite() && (n.abs() >= 4_503_599_627_370_496.0 || (n as i64) as f64 == n)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::decimal;
+    use super::{decimal, is_whole};
+
+    #[test]
+    fn is_whole_answers_what_fract_answers() {
+        let samples = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            -0.5,
+            1e-300,
+            2.5,
+            1e15 + 0.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_993.0,
+            1e300,
+            -1e300,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            f64::EPSILON,
+            9.223_372_036_854_776e18,
+        ];
+        for n in samples {
+            assert_eq!(is_whole(n), n.fract() == 0.0, "{n}");
+        }
+        for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(!is_whole(n));
+        }
+    }
 
     #[test]
     fn decimal_writes_what_to_string_writes() {

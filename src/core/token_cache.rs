@@ -26,7 +26,9 @@
 //! assert_eq!(cache.get(3), Lookup::Cached("t1".into()));
 //! ```
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 /// How a [`TokenCache`] times its fetches. All times are in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

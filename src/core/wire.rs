@@ -23,8 +23,10 @@
 //! Decoders read through [`View`] and never panic, whatever the input: a value that is not what
 //! the protocol says gives a [`DecodeError`] naming the field, never a partial result.
 
+use crate::prelude::*;
+
 use super::view::{Kind, View};
-use std::fmt;
+use core::fmt;
 
 /// The `source` marker every workstation envelope carries.
 pub const SOURCE: &str = "bytedesk-desktop";
@@ -244,7 +246,7 @@ impl fmt::Display for DecodeError {
     }
 }
 
-impl std::error::Error for DecodeError {}
+impl core::error::Error for DecodeError {}
 
 fn err<T>(field: &'static str, problem: Problem) -> Result<T, DecodeError> {
     Err(DecodeError { field, problem })
@@ -310,7 +312,7 @@ fn name<V: View>(v: Option<V>, field: &'static str) -> Result<String, DecodeErro
 
 fn count(v: Option<f64>, field: &'static str) -> Result<u64, DecodeError> {
     match v {
-        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER => {
+        Some(n) if n >= 0.0 && crate::core::text::is_whole(n) && n <= MAX_SAFE_INTEGER => {
             Ok(n as u64)
         }
         Some(_) => err(field, Problem::NotCount),

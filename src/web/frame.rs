@@ -1,9 +1,13 @@
 //! `DeskFrame`: the workstation's side, inside the iframe.
 
+use crate::prelude::*;
+
 use super::envelope::{command_data, envelope, object, ready_data, replayed};
 use super::error::js_error;
 use super::jsview::JsView;
-use super::listeners::{call_each, on_window_message, Listeners, Subscription};
+use super::listeners::{
+    call_each, on_window_message, Listener, Listeners, MessageListener, Subscription,
+};
 use crate::core::error::ErrorCode;
 use crate::core::frame::{FrameSession, Inbound, PortPlan, ReplyTo};
 use crate::core::host::invalid;
@@ -11,9 +15,8 @@ use crate::core::origin::{Allowlist, Origin};
 use crate::core::wire::{
     decode_event_data, CommandName, EventType, BYE, COMMAND_RESULT, READY, UNHANDLED,
 };
-use gloo_events::EventListener;
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -37,12 +40,13 @@ struct FrameInner {
     session: FrameSession<JsValue>,
     parent: web_sys::Window,
     listeners: Rc<RefCell<Listeners<FrameKey>>>,
-    dom: Vec<EventListener>,
+    /// The `message` and `pagehide` listeners on the window.
+    dom: Option<(MessageListener, Listener)>,
     /// The last `unread_message_count` and `agent_status_changed` envelopes emitted: the
     /// state a host that attached late asks for again (`bytedesk_hello` with `resync`).
     state: [Option<JsValue>; 2],
     /// This side's end of the `MessageChannel` handed to the host, once one was.
-    port: Option<(web_sys::MessagePort, EventListener)>,
+    port: Option<(web_sys::MessagePort, MessageListener)>,
 }
 
 impl FrameInner {
@@ -104,8 +108,8 @@ pub struct DeskFrame {
     inner: Rc<RefCell<FrameInner>>,
 }
 
-impl std::fmt::Debug for DeskFrame {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for DeskFrame {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("DeskFrame").finish_non_exhaustive()
     }
 }
@@ -170,13 +174,13 @@ impl DeskFrame {
             session,
             parent,
             listeners: Listeners::new(),
-            dom: Vec::new(),
+            dom: None,
             state: [None, None],
             port: None,
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
-        let on_pagehide = EventListener::new(&window, "pagehide", move |_| {
+        let on_pagehide = Listener::new(&window, "pagehide", move || {
             if let Some(inner) = weak.upgrade() {
                 let inner = inner.borrow();
                 let targets = inner.session.targets();
@@ -185,7 +189,7 @@ impl DeskFrame {
         });
         {
             let mut i = inner.borrow_mut();
-            i.dom = vec![on_message, on_pagehide];
+            i.dom = Some((on_message, on_pagehide));
             let targets = i.session.targets();
             // Announce ourselves: a deskbridge host upgrades to acknowledged commands; a
             // base-protocol host ignores an unknown type.
@@ -323,7 +327,7 @@ impl DeskFrame {
             inner.session.destroy();
             inner.close_port();
             inner.listeners.borrow_mut().clear();
-            std::mem::take(&mut inner.dom)
+            inner.dom.take()
         };
         drop(dom);
     }
@@ -363,10 +367,9 @@ fn on_port_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEven
 fn offer_port(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> Result<(), JsValue> {
     let channel = web_sys::MessageChannel::new()?;
     let weak = Rc::downgrade(inner);
-    let listener = EventListener::new(&channel.port1(), "message", move |event| {
-        if let (Some(inner), Some(event)) =
-            (weak.upgrade(), event.dyn_ref::<web_sys::MessageEvent>())
-        {
+    let port = channel.port1();
+    let listener = MessageListener::messages(&port, move |event| {
+        if let Some(inner) = weak.upgrade() {
             on_port_message(&inner, event);
         }
     });
@@ -376,7 +379,7 @@ fn offer_port(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> Result<(), Js
         .borrow()
         .parent
         .post_message_with_transfer(&ready, origin.as_str(), &transfer)?;
-    inner.borrow_mut().port = Some((channel.port1(), listener));
+    inner.borrow_mut().port = Some((port, listener));
     Ok(())
 }
 
@@ -405,7 +408,7 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
             }
             if !offered {
                 let ready = envelope(READY, &ready_data(false)).into();
-                let _ = inner.borrow().post(&ready, std::slice::from_ref(&origin));
+                let _ = inner.borrow().post(&ready, core::slice::from_ref(&origin));
             }
             let flushed = flush_pending(&inner, &origin);
             // A host that attached late missed the state events; when events were still
@@ -414,7 +417,7 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
             if resync && flushed == 0 {
                 let i = inner.borrow();
                 for message in i.state.iter().flatten() {
-                    let _ = i.post(&replayed(message), std::slice::from_ref(&origin));
+                    let _ = i.post(&replayed(message), core::slice::from_ref(&origin));
                 }
             }
         }
@@ -485,7 +488,7 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
     let mut i = inner.borrow_mut();
     let pending = i.session.take_pending();
     for message in &pending {
-        let _ = i.post(message, std::slice::from_ref(origin));
+        let _ = i.post(message, core::slice::from_ref(origin));
     }
     pending.len()
 }
@@ -518,6 +521,6 @@ fn answer(inner: &Rc<RefCell<FrameInner>>, reply: &ReplyTo, result: Result<(), (
     }
     let _ = i.post(
         &envelope(COMMAND_RESULT, &data.into()).into(),
-        std::slice::from_ref(&reply.origin),
+        core::slice::from_ref(&reply.origin),
     );
 }

@@ -1,9 +1,13 @@
 //! `DeskHost`: the side of the page that embeds the workstation.
 
+use crate::prelude::*;
+
 use super::envelope::{object, outgoing};
 use super::error::js_error;
 use super::jsview::{get, message_channel, sender_of, JsView, Sender};
-use super::listeners::{call_each, on_window_message, Listeners, Subscription};
+use super::listeners::{
+    call_each, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
+};
 use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{
@@ -12,10 +16,8 @@ use crate::core::host::{
 use crate::core::origin::Origin;
 use crate::core::token::{desktop_url, login_url, LoginEntry};
 use crate::core::wire::{AgentStatus, Command, EventType};
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use alloc::rc::{Rc, Weak};
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -44,7 +46,7 @@ impl HostKey {
 struct Pending {
     resolve: js_sys::Function,
     reject: js_sys::Function,
-    _abort: Option<EventListener>,
+    _abort: Option<Listener>,
 }
 
 pub(crate) struct HostInner {
@@ -52,13 +54,14 @@ pub(crate) struct HostInner {
     pub(crate) iframe: web_sys::HtmlIFrameElement,
     pub(crate) listeners: Rc<RefCell<Listeners<HostKey>>>,
     pending: VecMap<Ticket, Pending>,
-    dom: Vec<EventListener>,
+    /// The `message` listener on the window and the `load` listener on the iframe.
+    dom: Option<(MessageListener, Listener)>,
     observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
-    timer: Option<(Millis, Timeout)>,
+    timer: Option<(Millis, Timer)>,
     login: Option<Login>,
     /// Ports the workstation handed over, newest last (the one posted on). The one before is
     /// still read until the session closes them all: messages already on it are not lost.
-    ports: Vec<(web_sys::MessagePort, EventListener)>,
+    ports: Vec<(web_sys::MessagePort, MessageListener)>,
     /// The port transferred with the message being handled, for [`Action::AdoptPort`].
     transferred: Option<web_sys::MessagePort>,
     /// The workstation's origin as a JS string, to compare `event.origin` with.
@@ -95,8 +98,8 @@ impl Login {
 
 /// When the token expires, in ms since the epoch, if it is a JWT that says so.
 fn token_expiry(token: Option<&str>) -> Option<Millis> {
-    let claims = super::jsview::token_claims(token?).ok()?;
-    claims.expires_at.map(|s| s.saturating_mul(1000))
+    let parse = |text: &str| js_sys::JSON::parse(text).ok().map(JsView::new);
+    crate::core::token::access_token_expiry_with(token?, parse).map(|s| s.saturating_mul(1000))
 }
 
 /// The embedding page's connection to one workstation iframe.
@@ -114,8 +117,8 @@ pub struct DeskHost {
     inner: Rc<RefCell<HostInner>>,
 }
 
-impl std::fmt::Debug for DeskHost {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for DeskHost {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("DeskHost").finish_non_exhaustive()
     }
 }
@@ -159,6 +162,31 @@ pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {
     Ok(config)
 }
 
+#[wasm_bindgen(inline_js = "
+const size = (v, d) => typeof v === 'number' ? v + 'px' : typeof v === 'string' ? v : d;
+export function iframe(container, o) {
+  const doc = container && container.ownerDocument;
+  if (!doc) return undefined;
+  const f = doc.createElement('iframe');
+  f.style.width = size(o.width, '100%');
+  f.style.height = size(o.height, '600px');
+  f.style.border = '0';
+  f.title = typeof o.title === 'string' ? o.title : 'Agent workstation';
+  return f;
+}
+")]
+extern "C" {
+    /// A new iframe for `DeskHost.create` in `container`'s document, not yet in it: sized by
+    /// `options.width` and `options.height` (a number is in px; default 100% by 600px), with no
+    /// border, titled `options.title` (default "Agent workstation"). `None` when the container
+    /// is in no document.
+    #[wasm_bindgen(js_name = iframe)]
+    fn make_iframe(
+        container: &web_sys::Element,
+        options: &JsValue,
+    ) -> Option<web_sys::HtmlIFrameElement>;
+}
+
 /// Whether a cross-origin document already shows in the iframe: its `contentDocument` is
 /// unreadable (null) exactly then; the initial `about:blank` is readable.
 fn cross_origin_loaded(iframe: &web_sys::HtmlIFrameElement) -> bool {
@@ -180,18 +208,18 @@ impl DeskHost {
             iframe: iframe.clone(),
             listeners: Listeners::new(),
             pending: VecMap::new(),
-            dom: Vec::new(),
+            dom: None,
             observer: None,
             timer: None,
             login: None,
             ports: Vec::new(),
             transferred: None,
             origin_js,
-            id: (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER).floor(),
+            id: js_sys::Math::floor(js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER),
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
-        let on_load = EventListener::new(&iframe, "load", move |_| {
+        let on_load = Listener::new(&iframe, "load", move || {
             if let Some(inner) = weak.upgrade() {
                 let actions = inner.borrow_mut().session.frame_loaded(now());
                 run(&inner, actions);
@@ -217,7 +245,7 @@ impl DeskHost {
         }
         {
             let mut i = inner.borrow_mut();
-            i.dom = vec![on_message, on_load];
+            i.dom = Some((on_message, on_load));
             i.observer = observer.map(|o| (o, on_mutation));
         }
         let actions = inner
@@ -261,7 +289,7 @@ impl DeskHost {
         let ticket = self.inner.borrow_mut().session.next_ticket();
         let abort = signal.map(|signal| {
             let weak = Rc::downgrade(&self.inner);
-            EventListener::once(&signal, "abort", move |_| {
+            Listener::new(&signal, "abort", move || {
                 if let Some(inner) = weak.upgrade() {
                     let actions = inner.borrow_mut().session.abort(ticket);
                     run(&inner, actions);
@@ -377,32 +405,12 @@ impl DeskHost {
         let src = login.url(token.as_deref())?;
         let origin = Origin::of_url(&src)
             .map_err(|e| js_error(ErrorCode::InvalidUrl, &["baseUrl: ", e.message()].concat()))?;
-        let document = container.owner_document().ok_or_else(|| {
+        let iframe = make_iframe(&container, &options).ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidArgument,
                 "the container is not in a document",
             )
         })?;
-        let iframe: web_sys::HtmlIFrameElement = document
-            .create_element("iframe")
-            .and_then(|e| e.dyn_into().map_err(JsValue::from))
-            .map_err(|_| js_error(ErrorCode::InvalidArgument, "cannot create an iframe"))?;
-        let dimension = |key: &'static str, default: &str| match get(&options, key) {
-            // JS's own number-to-text, so the wasm links no float formatting.
-            v if v.as_f64().is_some() => {
-                js_sys::Number::unchecked_from_js(v)
-                    .to_string_with_radix(10)
-                    .map(String::from)
-                    .unwrap_or_default()
-                    + "px"
-            }
-            v => v.as_string().unwrap_or_else(|| default.to_owned()),
-        };
-        let style = iframe.style();
-        let _ = style.set_property("width", &dimension("width", "100%"));
-        let _ = style.set_property("height", &dimension("height", "600px"));
-        let _ = style.set_property("border", "0");
-        iframe.set_title(&string("title").unwrap_or_else(|| "Agent workstation".to_owned()));
         iframe.set_src(&src);
         let host = DeskHost::start(iframe.clone(), origin, host_config(&options)?)?;
         {
@@ -603,11 +611,7 @@ impl DeskHost {
         let (dom, observer, timer) = {
             let mut i = self.inner.borrow_mut();
             i.listeners.borrow_mut().clear();
-            (
-                std::mem::take(&mut i.dom),
-                i.observer.take(),
-                i.timer.take(),
-            )
+            (i.dom.take(), i.observer.take(), i.timer.take())
         };
         if let Some((observer, _)) = &observer {
             observer.disconnect();
@@ -669,7 +673,7 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
             }
             Action::AdoptPort => adopt_port(inner),
             Action::ClosePort => {
-                let ports = std::mem::take(&mut inner.borrow_mut().ports);
+                let ports = core::mem::take(&mut inner.borrow_mut().ports);
                 for (port, _) in &ports {
                     port.close();
                 }
@@ -708,7 +712,7 @@ fn arm_timer(inner: &Rc<RefCell<HostInner>>) {
         (Some(at), _) => {
             let weak: Weak<RefCell<HostInner>> = Rc::downgrade(inner);
             let delay = at.saturating_sub(now()).min(i32::MAX as u64) as u32;
-            let timeout = Timeout::new(delay, move || {
+            let timeout = Timer::new(delay, move || {
                 if let Some(inner) = weak.upgrade() {
                     let actions = {
                         let mut i = inner.borrow_mut();
@@ -729,9 +733,8 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    let listener = EventListener::new(&port, "message", move |event| {
-        let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<web_sys::MessageEvent>())
-        else {
+    let listener = MessageListener::messages(&port, move |event| {
+        let Some(inner) = weak.upgrade() else {
             return;
         };
         let message = JsView::of_message(event);

@@ -1,5 +1,7 @@
 //! [`View`] over JS values: the decoders read fields straight from the received object.
 
+use crate::prelude::*;
+
 use crate::core::view::{Kind, View};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;
@@ -293,15 +295,5 @@ pub(crate) fn message_channel(options: &JsValue) -> Result<Option<bool>, JsValue
             crate::core::error::ErrorCode::InvalidArgument,
             "messageChannel must be a boolean",
         )
-    })
-}
-
-#[cfg(any(feature = "host", feature = "tokens"))]
-/// The claims of a Bytedesk access token, its JSON payload read with `JSON.parse`.
-pub(crate) fn token_claims(
-    token: &str,
-) -> Result<crate::core::token::AccessTokenClaims, crate::core::error::DeskError> {
-    crate::core::token::decode_access_token_with(token, |text| {
-        js_sys::JSON::parse(text).ok().map(JsView::new)
     })
 }

@@ -1,8 +1,10 @@
 //! App callbacks by event name, and the `Subscription` handle that removes one.
 
-use std::cell::RefCell;
+use crate::prelude::*;
+
 #[cfg(any(feature = "host", feature = "frame"))]
-use std::rc::{Rc, Weak};
+use alloc::rc::{Rc, Weak};
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -63,8 +65,8 @@ pub struct Subscription {
     remove: RefCell<Option<Box<dyn FnOnce()>>>,
 }
 
-impl std::fmt::Debug for Subscription {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Subscription")
             .field("active", &self.remove.borrow().is_some())
             .finish()
@@ -99,6 +101,70 @@ pub(crate) fn call_each(
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]
+/// A DOM event listener, removed from its target when dropped: dropping a side's listeners is
+/// what its `destroy()` does. `F` is the callback's type: [`Listener`] for events whose object
+/// is not read, [`MessageListener`] for `message` events.
+pub(crate) struct Listener<F: ?Sized + wasm_bindgen::closure::WasmClosure = dyn FnMut()> {
+    target: web_sys::EventTarget,
+    kind: &'static str,
+    callback: Closure<F>,
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+/// A listener to `message` events, which hands each one to its callback as a `MessageEvent`.
+pub(crate) type MessageListener = Listener<dyn FnMut(web_sys::MessageEvent)>;
+
+#[cfg(any(feature = "host", feature = "frame"))]
+impl<F: ?Sized + wasm_bindgen::closure::WasmClosure> Listener<F> {
+    fn listen(target: &web_sys::EventTarget, kind: &'static str, callback: Closure<F>) -> Self {
+        let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+        Listener {
+            target: target.clone(),
+            kind,
+            callback,
+        }
+    }
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+impl Listener {
+    /// Call `f` on each `kind` event that reaches `target`.
+    pub(crate) fn new(
+        target: &web_sys::EventTarget,
+        kind: &'static str,
+        f: impl FnMut() + 'static,
+    ) -> Listener {
+        Listener::listen(target, kind, Closure::new(f))
+    }
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+impl MessageListener {
+    /// Call `f` with each `message` event that reaches `target` (a window or a port). The
+    /// browser only fires `MessageEvent`s as `message`; one a script of this page dispatches
+    /// itself may be another kind of event, which the readers take as coming from no window.
+    pub(crate) fn messages(
+        target: &web_sys::EventTarget,
+        mut f: impl FnMut(&web_sys::MessageEvent) + 'static,
+    ) -> MessageListener {
+        Listener::listen(
+            target,
+            "message",
+            Closure::new(move |event: web_sys::MessageEvent| f(&event)),
+        )
+    }
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+impl<F: ?Sized + wasm_bindgen::closure::WasmClosure> Drop for Listener<F> {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+    }
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
 /// Listen to `message` events on `window` for as long as the returned listener lives, handing
 /// each to `handle` with the side's state.
 ///
@@ -110,13 +176,48 @@ pub(crate) fn on_window_message<T: 'static>(
     window: &web_sys::Window,
     state: &Rc<RefCell<T>>,
     handle: fn(&Rc<RefCell<T>>, &web_sys::MessageEvent),
-) -> gloo_events::EventListener {
+) -> MessageListener {
     let state = state.clone();
-    gloo_events::EventListener::new(window, "message", move |event| {
-        if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-            handle(&state, event);
+    MessageListener::messages(window, move |event| handle(&state, event))
+}
+
+#[cfg(feature = "host")]
+/// A `setTimeout` that is cleared when dropped.
+pub(crate) struct Timer {
+    id: JsValue,
+    _callback: Closure<dyn FnMut()>,
+}
+
+#[cfg(feature = "host")]
+impl Timer {
+    /// Call `f` once after `ms` milliseconds, unless the timer is dropped first.
+    pub(crate) fn new(ms: u32, f: impl FnMut() + 'static) -> Timer {
+        let callback = Closure::<dyn FnMut()>::new(f);
+        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+        let id = set_timeout(callback.as_ref().unchecked_ref(), ms, &JsValue::UNDEFINED);
+        Timer {
+            id,
+            _callback: callback,
         }
-    })
+    }
+}
+
+#[cfg(feature = "host")]
+impl Drop for Timer {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
+    }
+}
+
+#[cfg(any(feature = "host", feature = "tokens"))]
+#[wasm_bindgen]
+extern "C" {
+    /// The global `setTimeout(handler, ms, arg)`: calls `handler(arg)` once after `ms`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub(crate) fn set_timeout(handler: &js_sys::Function, ms: i32, arg: &JsValue) -> JsValue;
+    /// The global `clearTimeout(id)`.
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub(crate) fn clear_timeout(id: &JsValue);
 }
 
 #[wasm_bindgen]

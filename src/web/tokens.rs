@@ -6,9 +6,11 @@
 //! never a wasm class instance, except `TokenCache` itself. Every error is a `DeskError` (see
 //! [`js_error`]) whose message never contains a token or a secret.
 
+use crate::prelude::*;
+
 use super::error::js_error;
 use super::jsview::JsView;
-use super::listeners::on_settled;
+use super::listeners::{clear_timeout, on_settled, set_timeout};
 use crate::core::credentials::{
     self, EasemobAppCredentials, FeishuAppCredentials, JsonBody, TokenRequest, TokenResponseError,
 };
@@ -18,9 +20,9 @@ use crate::core::token_cache::{
     Fetched, Lookup, Ticket, TokenCache as CoreCache, TokenCacheConfig,
 };
 use crate::core::view::{Kind, View};
+use alloc::rc::Rc;
+use core::cell::RefCell;
 use js_sys::{Function, Object, Promise, Reflect, JSON};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -153,7 +155,7 @@ fn now_ms() -> u64 {
 
 /// A whole number from 0 to `Number.MAX_SAFE_INTEGER`.
 fn whole(value: f64) -> Option<u64> {
-    (value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= MAX_SAFE_INTEGER as f64)
+    (value >= 0.0 && crate::core::text::is_whole(value) && value <= MAX_SAFE_INTEGER as f64)
         .then_some(value as u64)
 }
 
@@ -189,7 +191,14 @@ pub fn desktop_url(
     Ok(core_token::desktop_url(base_url, access_token.as_deref())?)
 }
 
-use super::jsview::token_claims as decode;
+/// The claims of a Bytedesk access token, its JSON payload read with `JSON.parse`.
+fn decode(
+    token: &str,
+) -> Result<crate::core::token::AccessTokenClaims, crate::core::error::DeskError> {
+    crate::core::token::decode_access_token_with(token, |text| {
+        js_sys::JSON::parse(text).ok().map(JsView::new)
+    })
+}
 
 /// The claims of a Bytedesk access token, `{ username, platform, issuedAt, expiresAt }` (times
 /// in seconds). The signature is not checked. Throws `INVALID_TOKEN` for a malformed token.
@@ -518,15 +527,6 @@ fn fetch_error(thrown: JsValue) -> JsValue {
     );
     set(error.unchecked_ref(), "cause", &thrown);
     error
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `setTimeout(handler, ms, arg)`: calls `handler(arg)`, with no Rust closure.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: i32, arg: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
 }
 
 /// Run one fetch: call the fetch function, wait for it and read its result, and record the
