@@ -45,5 +45,5 @@ fn panic(_: &::core::panic::PanicInfo<'_>) -> ! {
 pub use web::DeskFrame;
 #[cfg(all(target_arch = "wasm32", feature = "host"))]
 pub use web::DeskHost;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "host", feature = "frame")))]
 pub use web::Subscription;

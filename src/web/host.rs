@@ -200,8 +200,17 @@ impl DeskHost {
         origin: Origin,
         config: HostConfig,
     ) -> Result<DeskHost, JsValue> {
-        let window =
-            web_sys::window().ok_or_else(|| js_error(ErrorCode::InvalidArgument, "no window"))?;
+        // The workstation's messages reach the window of the document that holds the iframe
+        // (the page's own, unless the iframe was put in another same-origin window).
+        let window = iframe
+            .owner_document()
+            .and_then(|d| d.default_view())
+            .ok_or_else(|| {
+                js_error(
+                    ErrorCode::InvalidArgument,
+                    "the iframe is in a document with no window",
+                )
+            })?;
         let origin_js = JsValue::from_str(origin.as_str());
         let inner = Rc::new(RefCell::new(HostInner {
             session: HostSession::new(origin, config),

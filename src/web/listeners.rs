@@ -1,9 +1,10 @@
 //! App callbacks by event name, and the `Subscription` handle that removes one.
 
+#[cfg(any(feature = "host", feature = "frame"))]
 use crate::prelude::*;
-
 #[cfg(any(feature = "host", feature = "frame"))]
 use alloc::rc::{Rc, Weak};
+#[cfg(any(feature = "host", feature = "frame"))]
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,36 +51,55 @@ impl<K: Copy + PartialEq + 'static> Listeners<K> {
         };
         let weak: Weak<RefCell<Self>> = Rc::downgrade(this);
         Subscription {
-            remove: RefCell::new(Some(Box::new(move || {
-                if let Some(l) = weak.upgrade() {
-                    l.borrow_mut().entries.retain(|(_, i, _)| *i != id);
-                }
-            }))),
+            entry: RefCell::new(Some((weak, id))),
         }
     }
 }
 
+#[cfg(any(feature = "host", feature = "frame"))]
+/// A list of callbacks a [`Subscription`] can remove its own from, whatever the list's keys.
+trait Unsubscribe {
+    /// Remove the callback registered as `id`.
+    fn remove(&mut self, id: u32);
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+impl<K> Unsubscribe for Listeners<K> {
+    fn remove(&mut self, id: u32) {
+        self.entries.retain(|(_, i, _)| *i != id);
+    }
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+/// The list a subscribed callback is in, and its id there.
+type Entry = (Weak<RefCell<dyn Unsubscribe>>, u32);
+
+#[cfg(any(feature = "host", feature = "frame"))]
 /// What `on()` returns: call `off()` to stop receiving. Dropping it does not unsubscribe.
 #[wasm_bindgen]
 pub struct Subscription {
-    remove: RefCell<Option<Box<dyn FnOnce()>>>,
+    /// Where the callback is, until `off()`.
+    entry: RefCell<Option<Entry>>,
 }
 
+#[cfg(any(feature = "host", feature = "frame"))]
 impl core::fmt::Debug for Subscription {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Subscription")
-            .field("active", &self.remove.borrow().is_some())
+            .field("active", &self.entry.borrow().is_some())
             .finish()
     }
 }
 
+#[cfg(any(feature = "host", feature = "frame"))]
 #[wasm_bindgen]
 impl Subscription {
     /// Stop calling this callback. Safe to call more than once, and after `destroy()`.
     pub fn off(&self) {
-        let remove = self.remove.borrow_mut().take();
-        if let Some(remove) = remove {
-            remove();
+        if let Some((list, id)) = self.entry.borrow_mut().take() {
+            if let Some(list) = list.upgrade() {
+                list.borrow_mut().remove(id);
+            }
         }
     }
 }

@@ -21,4 +21,5 @@ mod types;
 pub use frame::DeskFrame;
 #[cfg(feature = "host")]
 pub use host::DeskHost;
+#[cfg(any(feature = "host", feature = "frame"))]
 pub use listeners::Subscription;
