@@ -60,12 +60,11 @@ for (const file of DESKBRIDGE_FILES) {
     process.exit(1);
   }
 }
-// The JS snippets the glue imports (wasm-bindgen's `inline_js`) download with it.
-const snippetDir = path.join(root, 'pkg/web/snippets');
-if (fs.existsSync(snippetDir)) {
-  for (const f of fs.readdirSync(snippetDir, { recursive: true })) {
-    if (f.endsWith('.js')) DESKBRIDGE_FILES.push(path.join('pkg/web/snippets', f));
-  }
+// The JS snippets the glue imports (wasm-bindgen's `module` snippets) download with it; other
+// builds' snippets share the directory, so only those the host glue names count.
+const hostGlue = fs.readFileSync(path.join(root, 'pkg/web/host.js'), 'utf8');
+for (const [, file] of hostGlue.matchAll(/["']\.\/(snippets\/[^"']+\.js)["']/g)) {
+  if (!DESKBRIDGE_FILES.includes(`pkg/web/${file}`)) DESKBRIDGE_FILES.push(`pkg/web/${file}`);
 }
 const penpal = vendor('penpal', 'dist/penpal.min.js');
 const postRobot = vendor('post-robot', 'dist/post-robot.min.js');

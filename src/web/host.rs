@@ -162,19 +162,7 @@ pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {
     Ok(config)
 }
 
-#[wasm_bindgen(inline_js = "
-const size = (v, d) => typeof v === 'number' ? v + 'px' : typeof v === 'string' ? v : d;
-export function iframe(container, o) {
-  const doc = container && container.ownerDocument;
-  if (!doc) return undefined;
-  const f = doc.createElement('iframe');
-  f.style.width = size(o.width, '100%');
-  f.style.height = size(o.height, '600px');
-  f.style.border = '0';
-  f.title = typeof o.title === 'string' ? o.title : 'Agent workstation';
-  return f;
-}
-")]
+#[wasm_bindgen(module = "/src/web/js/host.js")]
 extern "C" {
     /// A new iframe for `DeskHost.create` in `container`'s document, not yet in it: sized by
     /// `options.width` and `options.height` (a number is in px; default 100% by 600px), with no
@@ -769,9 +757,7 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
     let inner = inner.clone();
     let sender = {
         let i = inner.borrow();
-        i.iframe
-            .content_window()
-            .map_or(Sender::OtherWindow, |w| sender_of(event, &w, &i.origin_js))
+        sender_of(event, &i.iframe, &i.origin_js)
     };
     if sender == Sender::OtherWindow {
         return;

@@ -20,60 +20,7 @@ pub(crate) fn js_key(name: &'static str) -> JsValue {
 // decision about it is the core's. None throws: a value that cannot be read reads as
 // `undefined`. What they sort a value into goes to `SORTED`, in wasm memory: handing back more
 // than one value through wasm-bindgen's own glue would make a typed array for every call.
-#[wasm_bindgen(inline_js = "
-let memory, at, heap = new Float64Array(0);
-const keys = new Map(), utf8 = new TextDecoder();
-export function place(m, a) { memory = m; at = a / 8; }
-export function key(p, n) {
-  const id = p + n * 4294967296;
-  let k = keys.get(id);
-  if (k === undefined) keys.set(id, k = utf8.decode(new Uint8Array(memory.buffer, p, n)));
-  return k;
-}
-export function view(v) {
-  let kind = 7, scalar = 0;
-  try {
-    switch (typeof v) {
-      case 'undefined': kind = 0; break;
-      case 'boolean': kind = 2; scalar = +v; break;
-      case 'number': kind = 3; scalar = v; break;
-      case 'string': kind = 4; break;
-      case 'object':
-        if (v === null) kind = 1;
-        else if (Array.isArray(v)) { kind = 5; scalar = v.length; }
-        else kind = 6;
-    }
-  } catch (_) {}
-  if (heap.byteLength === 0) heap = new Float64Array(memory.buffer);
-  heap[at] = kind;
-  heap[at + 1] = scalar;
-  return v;
-}
-const readable = (o) => o !== null && (typeof o === 'object' || typeof o === 'function');
-export function get(o, p, n) {
-  try { if (readable(o)) return o[key(p, n)]; } catch (_) {}
-}
-export function field(o, p, n) {
-  return view(get(o, p, n));
-}
-export function item(o, i) {
-  let v;
-  try { v = o[i]; } catch (_) {}
-  return view(v);
-}
-export function is(o, p, n, q, m) {
-  try { return readable(o) && o[key(p, n)] === key(q, m); } catch (_) { return false; }
-}
-export function eq(v, p, n) {
-  return v === key(p, n);
-}
-export function data(e) {
-  return view(e.data);
-}
-export function sender(e, w, o) {
-  return e.source !== w ? 0 : e.origin === o ? 2 : 1;
-}
-")]
+#[wasm_bindgen(module = "/src/web/js/view.js")]
 extern "C" {
     /// Have `view` and `field` write to `at` in `memory`, and `key` read names from it.
     fn place(memory: &JsValue, at: u32);
@@ -96,8 +43,9 @@ extern "C" {
     /// `e.data`, sorted as by [`view`]. Named reads of a message event's own fields: read as
     /// `o[k]`, V8 takes a slow path for a DOM object's accessors.
     fn data(e: &web_sys::MessageEvent) -> JsValue;
-    /// 0 when `e.source` is not `w`; else 2 when `e.origin` is `o`, 1 when it is another.
-    fn sender(e: &web_sys::MessageEvent, w: &JsValue, o: &JsValue) -> u8;
+    /// 0 when `e.source` is not the window shown in the iframe `f` (or `f` shows none); else
+    /// 2 when `e.origin` is `o`, 1 when it is another.
+    fn sender(e: &web_sys::MessageEvent, f: &web_sys::HtmlIFrameElement, o: &JsValue) -> u8;
 }
 
 /// Where `view` and `field` write what they found, as `f64` bits: atomics, since JS writes them
@@ -197,14 +145,14 @@ pub(crate) enum Sender {
     Expected,
 }
 
-/// Whether `event` came from `window`, and from `origin` (a JS string).
+/// Whether `event` came from the window `iframe` shows now, and from `origin` (a JS string).
 #[cfg(feature = "host")]
 pub(crate) fn sender_of(
     event: &web_sys::MessageEvent,
-    window: &JsValue,
+    iframe: &web_sys::HtmlIFrameElement,
     origin: &JsValue,
 ) -> Sender {
-    match sender(event, window, origin) {
+    match sender(event, iframe, origin) {
         0 => Sender::OtherWindow,
         1 => Sender::OtherOrigin,
         _ => Sender::Expected,

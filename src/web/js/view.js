@@ -1,0 +1,55 @@
+// Readers for the wasm build (src/web/jsview.rs): each answers in one call what would take
+// several calls from wasm into JS. They read and sort; every decision is the Rust core's.
+let memory, at, heap = new Float64Array(0);
+const keys = new Map(), utf8 = new TextDecoder();
+export function place(m, a) { memory = m; at = a / 8; }
+export function key(p, n) {
+  const id = p + n * 4294967296;
+  let k = keys.get(id);
+  if (k === undefined) keys.set(id, k = utf8.decode(new Uint8Array(memory.buffer, p, n)));
+  return k;
+}
+export function view(v) {
+  let kind = 7, scalar = 0;
+  try {
+    switch (typeof v) {
+      case 'undefined': kind = 0; break;
+      case 'boolean': kind = 2; scalar = +v; break;
+      case 'number': kind = 3; scalar = v; break;
+      case 'string': kind = 4; break;
+      case 'object':
+        if (v === null) kind = 1;
+        else if (Array.isArray(v)) { kind = 5; scalar = v.length; }
+        else kind = 6;
+    }
+  } catch (_) {}
+  if (heap.byteLength === 0) heap = new Float64Array(memory.buffer);
+  heap[at] = kind;
+  heap[at + 1] = scalar;
+  return v;
+}
+const readable = (o) => o !== null && (typeof o === 'object' || typeof o === 'function');
+export function get(o, p, n) {
+  try { if (readable(o)) return o[key(p, n)]; } catch (_) {}
+}
+export function field(o, p, n) {
+  return view(get(o, p, n));
+}
+export function item(o, i) {
+  let v;
+  try { v = o[i]; } catch (_) {}
+  return view(v);
+}
+export function is(o, p, n, q, m) {
+  try { return readable(o) && o[key(p, n)] === key(q, m); } catch (_) { return false; }
+}
+export function eq(v, p, n) {
+  return v === key(p, n);
+}
+export function data(e) {
+  return view(e.data);
+}
+export function sender(e, f, o) {
+  const w = f.contentWindow;
+  return w === null || e.source !== w ? 0 : e.origin === o ? 2 : 1;
+}
