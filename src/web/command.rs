@@ -78,8 +78,8 @@ pub(crate) struct CommandOptions {
     pub aborted: bool,
 }
 
-/// Read `options` (`undefined` when `options` is not an object): `Err(())` when its `timeout`
-/// is not a non-negative number of milliseconds.
+/// Read a command's `options` (nothing is read when it is not an object): `Err(())` when its
+/// `timeout` is not a non-negative number of milliseconds.
 pub(crate) fn command_options(options: &JsValue) -> Result<CommandOptions, ()> {
     let mut out = [0.0; 3];
     let signal = self::options(options, &mut out);
