@@ -1,11 +1,9 @@
 //! Building the JS objects that go on the wire.
 
 use super::jsview::js_key;
-#[cfg(feature = "host")]
-use crate::core::host::Outgoing;
 use crate::core::wire::{Command, PROTOCOL};
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
 /// Set `key` on a fresh plain object; cannot fail for such objects.
 pub(crate) fn set(obj: &Object, key: &'static str, value: &JsValue) {
@@ -21,15 +19,38 @@ pub(crate) fn object(pairs: &[(&'static str, JsValue)]) -> Object {
     obj
 }
 
+// The workstation's messages built, and a command's result also posted, in one call each: every
+// call from wasm into JS costs more than the little work each of these does.
+#[cfg(feature = "frame")]
+#[wasm_bindgen(module = "/src/web/js/frame.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = envelope)]
+    fn envelope_of(ty: &JsValue, data: &JsValue, source: &JsValue) -> JsValue;
+    /// `{ [key]: value }`, or `{}` when `key` is undefined.
+    fn pair(key: &JsValue, value: &JsValue) -> JsValue;
+    /// Whether `v` is an object (not a function) whose `then` is a function; a `then` getter
+    /// that throws says no.
+    pub(crate) fn thenable(v: &JsValue) -> bool;
+    /// Post `{ type, data: { id, ok, code?, error? }, timestamp, source }` on `to`: a port when
+    /// `origin` is `None`, else a window, to `origin` only. A failure to post is ignored.
+    #[wasm_bindgen(js_name = postResult)]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn post_result(
+        to: &JsValue,
+        origin: Option<&str>,
+        ty: &JsValue,
+        source: &JsValue,
+        id: f64,
+        ok: bool,
+        code: Option<&str>,
+        error: Option<&str>,
+    );
+}
+
 #[cfg(feature = "frame")]
 /// A workstation envelope `{ type, data, timestamp, source: 'bytedesk-desktop' }`.
-pub(crate) fn envelope(ty: &'static str, data: &JsValue) -> Object {
-    object(&[
-        ("type", js_key(ty)),
-        ("data", data.clone()),
-        ("timestamp", JsValue::from_f64(js_sys::Date::now())),
-        ("source", js_key(crate::core::wire::SOURCE)),
-    ])
+pub(crate) fn envelope(ty: &'static str, data: &JsValue) -> JsValue {
+    envelope_of(&js_key(ty), data, &js_key(crate::core::wire::SOURCE))
 }
 
 #[cfg(feature = "frame")]
@@ -56,50 +77,47 @@ pub(crate) fn replayed(envelope: &JsValue) -> JsValue {
     copy.into()
 }
 
-/// The data a command handler receives: `{ status }`, `{}` or `{ threadUid }`.
-pub(crate) fn command_data(command: &Command) -> JsValue {
+/// A command's data as its one key and value: `status`, none (`undefined`) or `threadUid`.
+pub(crate) fn command_pair(command: &Command) -> (JsValue, JsValue) {
     match command {
-        Command::SetAgentStatus(s) => object(&[("status", js_key(s.as_str()))]),
-        Command::RefreshThreads => Object::new(),
+        Command::SetAgentStatus(s) => (js_key("status"), js_key(s.as_str())),
+        Command::RefreshThreads => (JsValue::UNDEFINED, JsValue::UNDEFINED),
         Command::ClearUnreadCount { thread_uid } => {
-            object(&[("threadUid", JsValue::from_str(thread_uid))])
+            (js_key("threadUid"), JsValue::from_str(thread_uid))
         }
     }
+}
+
+#[cfg(feature = "frame")]
+/// The data a command handler receives: `{ status }`, `{}` or `{ threadUid }`.
+pub(crate) fn command_data(command: &Command) -> JsValue {
+    let (key, value) = command_pair(command);
+    pair(&key, &value)
+}
+
+#[cfg(feature = "host")]
+/// `bytedesk_hello { protocol, host, resync?, port? }`, from the host object `host`. (Commands
+/// are built where they are posted, in `command`.)
+pub(crate) fn hello(resync: bool, port: bool, host: f64) -> JsValue {
+    let data = object(&[
+        ("protocol", JsValue::from(PROTOCOL)),
+        ("host", JsValue::from_f64(host)),
+    ]);
+    if resync {
+        set(&data, "resync", &JsValue::TRUE);
+    }
+    if port {
+        set(&data, "port", &JsValue::TRUE);
+    }
+    object(&[
+        ("type", js_key(crate::core::wire::HELLO)),
+        ("data", data.into()),
+    ])
     .into()
 }
 
 #[cfg(feature = "host")]
-/// A host → workstation message in the seed shape `{ type, data? }`, plus `id` when acknowledged.
-/// `host` identifies the host object in `bytedesk_hello`.
-pub(crate) fn outgoing(message: &Outgoing, host: f64) -> JsValue {
-    match message {
-        Outgoing::Hello { resync, port } => {
-            let data = object(&[
-                ("protocol", JsValue::from(PROTOCOL)),
-                ("host", JsValue::from_f64(host)),
-            ]);
-            if *resync {
-                set(&data, "resync", &JsValue::TRUE);
-            }
-            if *port {
-                set(&data, "port", &JsValue::TRUE);
-            }
-            object(&[
-                ("type", js_key(crate::core::wire::HELLO)),
-                ("data", data.into()),
-            ])
-        }
-        Outgoing::Switch => object(&[("type", js_key(crate::core::wire::SWITCH))]),
-        Outgoing::Command { command, id } => {
-            let obj = object(&[("type", js_key(command.name().as_str()))]);
-            if !matches!(command, Command::RefreshThreads) {
-                set(&obj, "data", &command_data(command));
-            }
-            if let Some(id) = id {
-                set(&obj, "id", &JsValue::from_f64(*id as f64));
-            }
-            obj
-        }
-    }
-    .into()
+/// `bytedesk_switch`.
+pub(crate) fn switch() -> JsValue {
+    object(&[("type", js_key(crate::core::wire::SWITCH))]).into()
 }

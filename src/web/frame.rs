@@ -2,9 +2,11 @@
 
 use crate::prelude::*;
 
-use super::envelope::{command_data, envelope, object, ready_data, replayed};
+use super::envelope::{
+    command_data, envelope, object, post_result, ready_data, replayed, thenable,
+};
 use super::error::js_error;
-use super::jsview::JsView;
+use super::jsview::{js_key, JsView};
 use super::listeners::{
     call_each, on_window_message, Listener, Listeners, MessageListener, Subscription,
 };
@@ -13,7 +15,7 @@ use crate::core::frame::{FrameSession, Inbound, PortPlan, ReplyTo};
 use crate::core::host::invalid;
 use crate::core::origin::{Allowlist, Origin};
 use crate::core::wire::{
-    decode_event_data, CommandName, EventType, BYE, COMMAND_RESULT, READY, UNHANDLED,
+    decode_event_data, CommandName, EventType, BYE, COMMAND_RESULT, READY, SOURCE, UNHANDLED,
 };
 use alloc::rc::Rc;
 use core::cell::RefCell;
@@ -53,10 +55,16 @@ impl FrameInner {
     /// Post `message` on the port if the host was handed one, else to each origin on the
     /// window; a message that cannot be cloned is an error for the app.
     fn post(&self, message: &JsValue, targets: &[Origin]) -> Result<(), JsValue> {
-        if let Some((port, _)) = self.port.as_ref().filter(|_| self.session.on_port()) {
+        if let Some(port) = self.port_in_use() {
             return port.post_message(message).map_err(not_posted);
         }
         self.post_window(message, targets)
+    }
+
+    /// The port handed to the host, if messages travel on it now.
+    fn port_in_use(&self) -> Option<&web_sys::MessagePort> {
+        let (port, _) = self.port.as_ref()?;
+        self.session.on_port().then_some(port)
     }
 
     /// Post `message` on the window to each origin, whatever the transport: `bytedesk_bye`
@@ -184,7 +192,7 @@ impl DeskFrame {
             if let Some(inner) = weak.upgrade() {
                 let inner = inner.borrow();
                 let targets = inner.session.targets();
-                let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
+                let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
             }
         });
         {
@@ -193,7 +201,7 @@ impl DeskFrame {
             let targets = i.session.targets();
             // Announce ourselves: a deskbridge host upgrades to acknowledged commands; a
             // base-protocol host ignores an unknown type.
-            let _ = i.post(&envelope(READY, &ready_data(false)).into(), &targets);
+            let _ = i.post(&envelope(READY, &ready_data(false)), &targets);
         }
         Ok(Some(DeskFrame { inner }))
     }
@@ -205,7 +213,7 @@ impl DeskFrame {
                 &[ty.as_str(), ": ", &*e.describe()].concat(),
             )
         })?;
-        let message: JsValue = envelope(ty.as_str(), &data).into();
+        let message = envelope(ty.as_str(), &data);
         let mut inner = self.inner.borrow_mut();
         if inner.session.destroyed() {
             return Err(js_error(ErrorCode::Destroyed, "the frame was destroyed"));
@@ -323,7 +331,7 @@ impl DeskFrame {
                 return;
             }
             let targets = inner.session.targets();
-            let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED).into(), &targets);
+            let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
             inner.session.destroy();
             inner.close_port();
             inner.listeners.borrow_mut().clear();
@@ -373,7 +381,7 @@ fn offer_port(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> Result<(), Js
             on_port_message(&inner, event);
         }
     });
-    let ready: JsValue = envelope(READY, &ready_data(true)).into();
+    let ready = envelope(READY, &ready_data(true));
     let transfer = js_sys::Array::of1(&channel.port2());
     inner
         .borrow()
@@ -407,7 +415,7 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
                 inner.borrow_mut().session.set_port_failed();
             }
             if !offered {
-                let ready = envelope(READY, &ready_data(false)).into();
+                let ready = envelope(READY, &ready_data(false));
                 let _ = inner.borrow().post(&ready, core::slice::from_ref(&origin));
             }
             let flushed = flush_pending(&inner, &origin);
@@ -446,8 +454,12 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
             let mut results = Vec::with_capacity(callbacks.len());
             let mut thrown = None;
             for f in &callbacks {
-                match f.call2(&JsValue::UNDEFINED, &data, &raw) {
-                    Ok(v) => results.push(v),
+                match f
+                    .unchecked_ref::<Handler>()
+                    .call(&JsValue::UNDEFINED, &data, &raw)
+                {
+                    // `undefined` and `null` are no promise to wait for.
+                    Ok(v) => results.extend(v),
                     Err(e) => {
                         thrown.get_or_insert(e);
                     }
@@ -463,7 +475,8 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
                 answer(&inner, &reply, Err(("REJECTED", error_text(&e))));
                 return;
             }
-            let pending: Vec<JsValue> = results.into_iter().filter(is_thenable).collect();
+            let pending: Vec<js_sys::Object> =
+                results.into_iter().filter(|v| thenable(v)).collect();
             if pending.is_empty() {
                 answer(&inner, &reply, Ok(()));
                 return;
@@ -493,8 +506,20 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
     pending.len()
 }
 
-fn is_thenable(v: &JsValue) -> bool {
-    v.is_object() && super::jsview::get(v, "then").is_function()
+#[wasm_bindgen]
+extern "C" {
+    /// A command handler, a function seen through a `call` that hands back `None` for
+    /// `undefined` and `null`: most handlers return nothing, which then needs no call into JS
+    /// to be told from a promise.
+    type Handler;
+    /// `f.call(this, a, b)`.
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn call(
+        f: &Handler,
+        this: &JsValue,
+        a: &JsValue,
+        b: &JsValue,
+    ) -> Result<Option<js_sys::Object>, JsValue>;
 }
 
 /// A handler's failure as text for the host (the message of an Error, or the thrown string).
@@ -511,16 +536,22 @@ fn answer(inner: &Rc<RefCell<FrameInner>>, reply: &ReplyTo, result: Result<(), (
     if i.session.destroyed() {
         return;
     }
-    let data = object(&[
-        ("id", JsValue::from_f64(reply.id as f64)),
-        ("ok", JsValue::from_bool(result.is_ok())),
-    ]);
-    if let Err((code, message)) = result {
-        super::envelope::set(&data, "code", &JsValue::from_str(code));
-        super::envelope::set(&data, "error", &JsValue::from_str(&message));
-    }
-    let _ = i.post(
-        &envelope(COMMAND_RESULT, &data.into()).into(),
-        core::slice::from_ref(&reply.origin),
+    let (code, message) = match &result {
+        Ok(()) => (None, None),
+        Err((code, message)) => (Some(*code), Some(message.as_str())),
+    };
+    let (to, origin): (&JsValue, _) = match i.port_in_use() {
+        Some(port) => (port, None),
+        None => (&i.parent, Some(reply.origin.as_str())),
+    };
+    post_result(
+        to,
+        origin,
+        &js_key(COMMAND_RESULT),
+        &js_key(SOURCE),
+        reply.id as f64,
+        result.is_ok(),
+        code,
+        message,
     );
 }

@@ -2,7 +2,8 @@
 
 use crate::prelude::*;
 
-use super::envelope::{object, outgoing};
+use super::command::{command_options, connected_now, Promises};
+use super::envelope::object;
 use super::error::js_error;
 use super::jsview::{get, message_channel, sender_of, JsView, Sender};
 use super::listeners::{
@@ -43,9 +44,8 @@ impl HostKey {
     }
 }
 
+/// A command whose promise is not settled yet: the promise itself is in [`HostInner::promises`].
 struct Pending {
-    resolve: js_sys::Function,
-    reject: js_sys::Function,
     _abort: Option<Listener>,
 }
 
@@ -54,6 +54,8 @@ pub(crate) struct HostInner {
     pub(crate) iframe: web_sys::HtmlIFrameElement,
     pub(crate) listeners: Rc<RefCell<Listeners<HostKey>>>,
     pending: VecMap<Ticket, Pending>,
+    /// The promises of the commands in `pending`.
+    promises: Promises,
     /// The `message` listener on the window and the `load` listener on the iframe.
     dom: Option<(MessageListener, Listener)>,
     observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
@@ -127,6 +129,9 @@ fn now() -> Millis {
     js_sys::Date::now().max(0.0) as Millis
 }
 
+/// What an option that is not a non-negative number of milliseconds is told, after its name.
+const MILLIS: &str = " must be a non-negative number of milliseconds";
+
 /// A non-negative number of milliseconds from `options[key]`, if present.
 fn millis(options: &JsValue, key: &'static str) -> Result<Option<Millis>, JsValue> {
     let v = get(options, key);
@@ -137,7 +142,7 @@ fn millis(options: &JsValue, key: &'static str) -> Result<Option<Millis>, JsValu
         Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as Millis)),
         _ => Err(js_error(
             ErrorCode::InvalidArgument,
-            &[key, " must be a non-negative number of milliseconds"].concat(),
+            &[key, MILLIS].concat(),
         )),
     }
 }
@@ -205,6 +210,7 @@ impl DeskHost {
             iframe: iframe.clone(),
             listeners: Listeners::new(),
             pending: VecMap::new(),
+            promises: Promises::new(),
             dom: None,
             observer: None,
             timer: None,
@@ -253,30 +259,34 @@ impl DeskHost {
         Ok(DeskHost { inner })
     }
 
-    fn command(&self, command: Result<Command, DeskError>, options: &JsValue) -> js_sys::Promise {
+    fn command(
+        &self,
+        command: Result<Command, DeskError>,
+        options: Option<js_sys::Object>,
+    ) -> js_sys::Promise {
         let command = match command {
             Ok(c) => c,
             Err(e) => return js_sys::Promise::reject(&e.into()),
         };
-        let timeout = match millis(options, "timeout") {
-            Ok(t) => t,
-            Err(e) => return js_sys::Promise::reject(&e),
+        // Most commands come without options: nothing to read then.
+        let (timeout, signal) = match options.map(|o| command_options(&o)) {
+            None => (None, None),
+            Some(Err(())) => {
+                return js_sys::Promise::reject(&js_error(
+                    ErrorCode::InvalidArgument,
+                    &["timeout", MILLIS].concat(),
+                ))
+            }
+            Some(Ok(o)) if o.aborted => {
+                return js_sys::Promise::reject(&js_error(
+                    ErrorCode::Aborted,
+                    "the command was aborted",
+                ))
+            }
+            Some(Ok(o)) => (o.timeout, o.signal),
         };
-        let signal = get(options, "signal")
-            .dyn_into::<web_sys::AbortSignal>()
-            .ok();
-        if signal.as_ref().is_some_and(|s| s.aborted()) {
-            return js_sys::Promise::reject(&js_error(
-                ErrorCode::Aborted,
-                "the command was aborted",
-            ));
-        }
-        let mut settle = None;
-        let promise = js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-        let Some((resolve, reject)) = settle else {
-            return promise;
-        };
-        if !self.inner.borrow().iframe.is_connected() {
+        let connected = connected_now(&self.inner.borrow().iframe);
+        if connected.is_none() {
             // Removed in this same task: the MutationObserver has not told the session yet, and
             // a command posted now would go nowhere. Tell it first, so the command waits in the
             // queue for the iframe to come back.
@@ -284,6 +294,7 @@ impl DeskHost {
             run(&self.inner, actions);
         }
         let ticket = self.inner.borrow_mut().session.next_ticket();
+        let promise = self.inner.borrow().promises.make(ticket);
         let abort = signal.map(|signal| {
             let weak = Rc::downgrade(&self.inner);
             Listener::new(&signal, "abort", move || {
@@ -293,32 +304,21 @@ impl DeskHost {
                 }
             })
         });
+        let now = connected.unwrap_or_else(now);
         let actions = {
             let mut i = self.inner.borrow_mut();
-            i.pending.insert(
-                ticket,
-                Pending {
-                    resolve,
-                    reject,
-                    _abort: abort,
-                },
-            );
-            i.session.command(ticket, command, timeout, now())
+            i.pending.insert(ticket, Pending { _abort: abort });
+            i.session.command(ticket, command, timeout, now)
         };
         run(&self.inner, actions);
         promise
     }
 }
 
-/// An optional options object as a plain JS value (`undefined` when absent).
-fn or_undefined(options: Option<js_sys::Object>) -> JsValue {
-    options.map(Into::into).unwrap_or(JsValue::UNDEFINED)
-}
-
 impl DeskHost {
     /// The shorthand status commands: `setAgentStatus` with a status known to be valid.
     fn status(&self, status: AgentStatus, options: Option<js_sys::Object>) -> js_sys::Promise {
-        self.command(Ok(Command::SetAgentStatus(status)), &or_undefined(options))
+        self.command(Ok(Command::SetAgentStatus(status)), options)
     }
 }
 
@@ -483,7 +483,7 @@ impl DeskHost {
             js_sys::Object,
         >,
     ) -> js_sys::Promise {
-        self.command(status_command(&status), &or_undefined(options))
+        self.command(status_command(&status), options)
     }
 
     /// `setAgentStatus('AVAILABLE')`.
@@ -527,7 +527,7 @@ impl DeskHost {
             js_sys::Object,
         >,
     ) -> js_sys::Promise {
-        self.command(Ok(Command::RefreshThreads), &or_undefined(options))
+        self.command(Ok(Command::RefreshThreads), options)
     }
 
     /// Ask the workstation to mark one thread read. An empty uid rejects with `INVALID_ARGUMENT`.
@@ -551,7 +551,7 @@ impl DeskHost {
                 "threadUid must be a string",
             )),
         };
-        self.command(command, &or_undefined(options))
+        self.command(command, options)
     }
 
     /// Whether the workstation is connected now.
@@ -660,12 +660,11 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
             Action::Post(message) => {
                 let i = inner.borrow();
                 let port = i.ports.last().filter(|_| message != Outgoing::Switch);
-                let message = outgoing(&message, i.id);
                 if let Some((port, _)) = port {
-                    let _ = port.post_message(&message);
+                    super::command::post(port, None, &message, i.id);
                 } else if let Some(w) = i.iframe.content_window() {
                     // Never '*': the browser delivers only if the frame shows this origin.
-                    let _ = w.post_message(&message, i.session.origin().as_str());
+                    super::command::post(&w, Some(&i.origin_js), &message, i.id);
                 }
             }
             Action::AdoptPort => adopt_port(inner),
@@ -676,12 +675,9 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
                 }
             }
             Action::Settle(ticket, result) => {
-                let pending = inner.borrow_mut().pending.remove(&ticket);
-                if let Some(p) = pending {
-                    let _ = match result {
-                        Ok(()) => p.resolve.call0(&JsValue::UNDEFINED),
-                        Err(e) => p.reject.call1(&JsValue::UNDEFINED, &e.into()),
-                    };
+                if inner.borrow_mut().pending.remove(&ticket).is_some() {
+                    let result = result.map_err(JsValue::from);
+                    inner.borrow().promises.settle(ticket, result);
                 }
             }
             Action::Notify(notice) => {
@@ -734,7 +730,9 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
         let Some(inner) = weak.upgrade() else {
             return;
         };
-        let message = JsView::of_message(event);
+        // Only the browser dispatches events on this port, which no script but this one holds:
+        // message events, with no need to ask. (Their `data` is all that is read.)
+        let message = JsView::of_message(event.unchecked_ref());
         let received = inner.borrow_mut().session.receive_port(&message);
         deliver(&inner, received, &message);
     });

@@ -4,6 +4,8 @@
 //! removes them. No borrow of a session is held while app callbacks run, so callbacks may call
 //! back into the host or frame that called them.
 
+#[cfg(feature = "host")]
+mod command;
 #[cfg(any(feature = "host", feature = "frame"))]
 mod envelope;
 mod error;

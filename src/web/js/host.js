@@ -1,4 +1,47 @@
-// DOM work of DeskHost.create (src/web/host.rs), done here in one call.
+// DeskHost's one-call helpers: a command's trips into JS (src/web/command.rs says what each
+// does) and the DOM work of DeskHost.create (src/web/host.rs). Modules of their own, not
+// `inline_js` snippets: wasm-bindgen numbers inline snippets per build (inline0.js, ...), and the
+// host-only, frame-only and full builds share one snippets/ folder in pkg/ and in pkg/web/.
+export function settlers() { return new Map(); }
+export function defer(m, t) {
+  return new Promise((resolve, reject) => { m.set(t, [resolve, reject]); });
+}
+export function settle(m, t, ok, v) {
+  const d = m.get(t);
+  if (d === undefined) return;
+  m.delete(t);
+  d[ok ? 0 : 1](v);
+}
+export function connectedAt(e) { return e.isConnected ? Math.max(Date.now(), 0) : -1; }
+export function options(o, out) {
+  const object = o !== null && typeof o === 'object';
+  let t, s, signal = false;
+  out[0] = 0;
+  try { if (object) t = o.timeout; } catch (_) {}
+  if (t !== undefined && t !== null) {
+    if (typeof t !== 'number' || !(t >= 0) || t === Infinity) { out[0] = 2; return; }
+    out[0] = 1;
+    out[1] = t;
+  }
+  try { if (object) s = o.signal; } catch (_) {}
+  try { signal = s instanceof AbortSignal; } catch (_) {}
+  if (!signal) return;
+  out[2] = s.aborted ? 1 : 0;
+  return s;
+}
+export function post(to, origin, m) {
+  try {
+    if (origin === undefined) to.postMessage(m);
+    else to.postMessage(m, origin);
+  } catch (_) {}
+}
+export function postCommand(to, origin, type, key, value, id) {
+  const m = { type };
+  if (key !== undefined) m.data = { [key]: value };
+  if (id !== undefined) m.id = id;
+  post(to, origin, m);
+}
+// DeskHost.create's iframe, made in one call.
 const size = (v, d) => typeof v === 'number' ? v + 'px' : typeof v === 'string' ? v : d;
 export function iframe(container, o) {
   const doc = container && container.ownerDocument;

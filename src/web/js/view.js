@@ -1,5 +1,5 @@
-// Readers for the wasm build (src/web/jsview.rs): each answers in one call what would take
-// several calls from wasm into JS. They read and sort; every decision is the Rust core's.
+// Readers for both sides (src/web/jsview.rs): each answers in one call what would take several
+// calls from wasm into JS. They read and sort; every decision is the Rust core's.
 let memory, at, heap = new Float64Array(0);
 const keys = new Map(), utf8 = new TextDecoder();
 export function place(m, a) { memory = m; at = a / 8; }
