@@ -160,6 +160,6 @@ export function serve({ t0, iframe, connected, command, info = () => ({}) }) {
       }
       return samples;
     },
-    info: () => ({ ...info(), errors: [...errors] }),
+    info: () => ({ ...info(), isolated: globalThis.crossOriginIsolated === true, errors: [...errors] }),
   };
 }
