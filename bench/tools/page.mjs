@@ -9,7 +9,7 @@ import { parseArgs, startServers, originUrl } from '../../scripts/serve.mjs';
  * `use(page)`; `initScript` runs in every frame before the page's own scripts.
  */
 export async function withBenchPage(pagePath, use, { initScript } = {}) {
-  const opts = parseArgs(['--host', '127.0.0.1:8740', '--workstation', 'localhost:8741', '--hostile', '127.0.0.1:8742', '--isolate']);
+  const opts = parseArgs(['--host', '127.0.0.1:8740', '--workstation', 'localhost:8741', '--hostile', '127.0.0.1:8742']);
   const origin = (name) => originUrl(opts.origins.find((o) => o.name === name));
   const running = await startServers({ ...opts, log: false });
   const browser = await launch();
