@@ -135,8 +135,8 @@ pub fn decode_lark_helpdesk_authorization(
     value: &str,
 ) -> Result<LarkHelpdeskCredentials, DeskError> {
     let bad = |why: &str| invalid_token(&format!("the {LARK_HELPDESK_HEADER} value {why}"));
-    let bytes =
-        base64::decode(Alphabet::Standard, value.trim()).ok_or_else(|| bad("is not base64"))?;
+    let bytes = base64::decode(Alphabet::Standard, value.trim().as_bytes())
+        .ok_or_else(|| bad("is not base64"))?;
     let text = String::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text"))?;
     let (id, token) = text
         .split_once(':')

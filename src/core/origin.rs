@@ -15,6 +15,7 @@
 
 use crate::prelude::*;
 
+use crate::core::text::{find_byte, rfind_byte};
 use core::fmt;
 
 /// Why a string is not an acceptable origin or URL.
@@ -109,7 +110,12 @@ struct Parts<'a> {
 }
 
 fn split(input: &str) -> Result<Parts<'_>, OriginError> {
-    let input = input.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
+    // Searches go byte by byte and prefixes are `&str`s, never `char` patterns: see
+    // `text::find_byte`.
+    let keep = |b: u8| !(b.is_ascii_whitespace() || b.is_ascii_control());
+    let start = find_byte(input, keep).unwrap_or(input.len());
+    let end = rfind_byte(input, keep).map_or(start, |i| i + 1);
+    let input = input.get(start..end).unwrap_or_default();
     if input.is_empty() {
         return Err(OriginError::Empty);
     }
@@ -119,7 +125,7 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
     if input.eq_ignore_ascii_case("null") {
         return Err(OriginError::Null);
     }
-    let colon = match input.find(':') {
+    let colon = match find_byte(input, |b| b == b':') {
         Some(i)
             if input.as_bytes()[..i]
                 .iter()
@@ -145,25 +151,25 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
     };
     let after = after.strip_prefix("://").ok_or(OriginError::NotAbsolute)?;
     // Browsers treat `\` like `/` in special URLs; so do we, so no one can hide a path there.
-    let end = after.find(['/', '?', '#', '\\']).unwrap_or(after.len());
+    let end = find_byte(after, |b| matches!(b, b'/' | b'?' | b'#' | b'\\')).unwrap_or(after.len());
     let (authority, rest) = after.split_at_checked(end).ok_or(OriginError::Host)?;
-    if authority.contains('@') {
+    if find_byte(authority, |b| b == b'@').is_some() {
         return Err(OriginError::UserInfo);
     }
-    let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
-        let close = stripped.find(']').ok_or(OriginError::Host)?;
+    let (host, port) = if let Some(stripped) = authority.strip_prefix("[") {
+        let close = find_byte(stripped, |b| b == b']').ok_or(OriginError::Host)?;
         let (host, tail) = authority
             .split_at_checked(close + 2)
             .ok_or(OriginError::Host)?;
         let port = match tail {
             "" => None,
-            t => Some(t.strip_prefix(':').ok_or(OriginError::Host)?),
+            t => Some(t.strip_prefix(":").ok_or(OriginError::Host)?),
         };
         (host, port)
     } else {
-        match authority.rfind(':') {
+        match rfind_byte(authority, |b| b == b':') {
             Some(i) => match authority.split_at_checked(i) {
-                Some((host, port)) => (host, port.strip_prefix(':')),
+                Some((host, port)) => (host, port.strip_prefix(":")),
                 None => return Err(OriginError::Host),
             },
             None => (authority, None),
@@ -184,7 +190,7 @@ fn canonical_host(host: &str) -> Result<String, OriginError> {
     if !host.is_ascii() {
         return Err(OriginError::NonAsciiHost);
     }
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+    if let Some(inner) = host.strip_prefix("[").and_then(|h| h.strip_suffix("]")) {
         let pieces = parse_ipv6(inner.as_bytes()).ok_or(OriginError::Host)?;
         return Ok(["[", &*ipv6_whatwg(&pieces), "]"].concat());
     }
@@ -194,24 +200,41 @@ fn canonical_host(host: &str) -> Result<String, OriginError> {
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_');
     // `..` looked for byte-wise: `str::contains(&str)` brings a substring searcher into the wasm.
     let empty_label = lower.as_bytes().windows(2).any(|w| w == b"..");
-    if !labels_ok || lower.starts_with('.') || empty_label {
+    if !labels_ok || lower.starts_with(".") || empty_label {
         return Err(OriginError::Host);
     }
     // A last label that starts with a digit makes WHATWG parse the host as an IPv4 address,
     // in forms like `127.1` or `0x7f.0.0.1`. Accept only the canonical dotted quad.
-    let last = lower.trim_end_matches('.').rsplit('.').next().unwrap_or("");
-    if last.bytes().next().is_some_and(|b| b.is_ascii_digit()) && !is_dotted_quad(&lower) {
+    if last_label(&lower)
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit())
+        && !is_dotted_quad(&lower)
+    {
         return Err(OriginError::Host);
     }
     Ok(lower)
+}
+
+/// `host` without its trailing dots (`example.com.` is `example.com`).
+fn without_trailing_dots(host: &str) -> &str {
+    host.get(..rfind_byte(host, |b| b != b'.').map_or(0, |i| i + 1))
+        .unwrap_or_default()
+}
+
+/// The last label of `host`, trailing dots aside: `com` for `example.com.`.
+fn last_label(host: &str) -> &str {
+    let host = without_trailing_dots(host);
+    host.get(rfind_byte(host, |b| b == b'.').map_or(0, |i| i + 1)..)
+        .unwrap_or_default()
 }
 
 /// Whether `host` is an IPv4 address in the canonical dotted-quad form: four decimal numbers
 /// from 0 to 255, with no leading zeros.
 fn is_dotted_quad(host: &str) -> bool {
     let mut parts = 0;
-    for part in host.split('.') {
-        let mut p = Cursor(part.as_bytes());
+    for part in host.as_bytes().split(|&b| b == b'.') {
+        let mut p = Cursor(part);
         if p.octet().is_none() || !p.0.is_empty() {
             return false;
         }
@@ -401,7 +424,7 @@ impl Origin {
     }
 
     fn from_parts(parts: &Parts<'_>) -> Result<Origin, OriginError> {
-        if parts.host.contains('*') {
+        if find_byte(parts.host, |b| b == b'*').is_some() {
             return Err(OriginError::Wildcard);
         }
         let host = canonical_host(parts.host)?;
@@ -436,7 +459,7 @@ impl Origin {
         self.serialized
             .get(self.host_end..)
             .unwrap_or_default()
-            .strip_prefix(':')
+            .strip_prefix(":")
             .and_then(|p| p.parse().ok())
     }
 }
@@ -462,17 +485,24 @@ impl HttpUrl {
         let origin = Origin::from_parts(&parts)?;
         Ok(HttpUrl {
             origin,
-            rest: parts.rest.replace('\\', "/"),
+            // Byte for byte: an ASCII byte for another keeps the text UTF-8.
+            rest: String::from_utf8(
+                parts
+                    .rest
+                    .bytes()
+                    .map(|b| if b == b'\\' { b'/' } else { b })
+                    .collect(),
+            )
+            .unwrap_or_default(),
         })
     }
 
     /// The path without query or fragment, with no trailing `/` (empty for the root).
     pub fn path_prefix(&self) -> &str {
-        let end = self.rest.find(['?', '#']).unwrap_or(self.rest.len());
-        self.rest
-            .get(..end)
+        let end = find_byte(&self.rest, |b| b == b'?' || b == b'#').unwrap_or(self.rest.len());
+        let path = self.rest.get(..end).unwrap_or_default();
+        path.get(..rfind_byte(path, |b| b != b'/').map_or(0, |i| i + 1))
             .unwrap_or_default()
-            .trim_end_matches('/')
     }
 }
 
@@ -511,16 +541,12 @@ impl OriginPattern {
         let Some(domain) = parts.host.strip_prefix("*.") else {
             return Origin::from_parts(&parts).map(OriginPattern::Exact);
         };
-        if domain.contains('*') || domain.starts_with('[') {
+        if find_byte(domain, |b| b == b'*').is_some() || domain.starts_with("[") {
             return Err(OriginError::Wildcard);
         }
         let domain = canonical_host(domain)?;
-        let last = domain
-            .trim_end_matches('.')
-            .rsplit('.')
-            .next()
-            .unwrap_or("");
-        if !domain.trim_end_matches('.').contains('.') || last.bytes().all(|b| b.is_ascii_digit()) {
+        let single_label = find_byte(without_trailing_dots(&domain), |b| b == b'.').is_none();
+        if single_label || last_label(&domain).bytes().all(|b| b.is_ascii_digit()) {
             return Err(OriginError::Wildcard);
         }
         Ok(OriginPattern::Subdomains {

@@ -23,6 +23,19 @@ pub fn decimal(n: u64) -> String {
     digits[at..].iter().map(|&d| char::from(d)).collect()
 }
 
+/// The index of the first byte of `s` that `is` accepts, for an `is` that accepts only ASCII
+/// bytes: in UTF-8 those are whole characters, so the index is a char boundary. Searching bytes,
+/// not chars, because `str`'s char searchers (`find(char)`, `split(char)`, `trim_matches`) are
+/// generic code that costs a few KB of every page's wasm.
+pub(crate) fn find_byte(s: &str, is: impl Fn(u8) -> bool) -> Option<usize> {
+    s.bytes().position(is)
+}
+
+/// The index of the last byte of `s` that `is` accepts; see [`find_byte`].
+pub(crate) fn rfind_byte(s: &str, is: impl Fn(u8) -> bool) -> Option<usize> {
+    s.bytes().rposition(is)
+}
+
 /// Whether `n` is a finite whole number: `n.fract() == 0.0`, which is not in `core`.
 pub fn is_whole(n: f64) -> bool {
     // Every f64 of magnitude 2^52 or more is whole; below that, an i64 holds the whole part

@@ -85,7 +85,7 @@ fn path_byte(b: u8) -> bool {
 /// Check a server base URL and return `origin + path prefix` (no trailing `/`).
 fn server_base(base: &str) -> Result<String, DeskError> {
     let url = HttpUrl::parse(base).map_err(|e| invalid_url(e.message()))?;
-    if url.rest.contains(['?', '#']) {
+    if crate::core::text::find_byte(&url.rest, |b| b == b'?' || b == b'#').is_some() {
         return Err(invalid_url(
             "the server URL must not have a query or a fragment",
         ));
@@ -318,7 +318,7 @@ fn sub_string<V: View>(sub: &V, key: &'static str) -> Result<String, DeskError> 
 
 /// Decode one base64url segment of a JWT; `=` padding is tolerated.
 fn segment(part: &str, what: &str) -> Result<Vec<u8>, DeskError> {
-    match base64::decode(Alphabet::UrlSafe, part) {
+    match base64::decode(Alphabet::UrlSafe, part.as_bytes()) {
         Some(bytes) if !bytes.is_empty() => Ok(bytes),
         _ => Err(token_part_error(what, " is not base64url")),
     }
@@ -411,7 +411,7 @@ pub fn access_token_expiry_with<V: View>(
     if token.len() > MAX_ACCESS_TOKEN_LEN {
         return None;
     }
-    let mut parts = token.split('.');
+    let mut parts = token.as_bytes().split(|&b| b == b'.');
     let (Some(_), Some(payload), Some(_), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
