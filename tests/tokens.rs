@@ -226,7 +226,7 @@ proptest! {
         let sub = if with_sub { r#""sub":"{\"platform\":\"p\",\"username\":\"u\"}","# } else { "" };
         let exp = if with_exp { format!(r#""exp":{exp},"#) } else { String::new() };
         let token = jwt(&format!(r#"{{{sub}{exp}"iat":1}}"#));
-        let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+        let parse = |json: &[u8]| serde_json::from_slice::<serde_json::Value>(json).ok();
         let expiry = access_token_expiry_with(&token, |t| parse(t).map(|v| &*Box::leak(Box::new(v))));
         match decode_access_token(&token) {
             Ok(claims) => prop_assert_eq!(expiry, claims.expires_at),
@@ -237,15 +237,15 @@ proptest! {
 
     #[test]
     fn expiry_reader_never_panics(token in "\\PC{0,200}") {
-        let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+        let parse = |json: &[u8]| serde_json::from_slice::<serde_json::Value>(json).ok();
         let _ = access_token_expiry_with(&token, |t| parse(t).map(|v| &*Box::leak(Box::new(v))));
     }
 }
 
 #[test]
 fn expiry_reader_reads_the_seed_token_and_refuses_what_is_not_a_jwt() {
-    let parse = |text: &str| {
-        serde_json::from_str::<serde_json::Value>(text)
+    let parse = |json: &[u8]| {
+        serde_json::from_slice::<serde_json::Value>(json)
             .ok()
             .map(|v| &*Box::leak(Box::new(v)))
     };

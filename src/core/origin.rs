@@ -129,7 +129,7 @@ fn split(input: &str) -> Result<Parts<'_>, OriginError> {
         Some(i)
             if input.as_bytes()[..i]
                 .iter()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
                 && i > 0 =>
         {
             i
@@ -214,6 +214,19 @@ fn canonical_host(host: &str) -> Result<String, OriginError> {
         return Err(OriginError::Host);
     }
     Ok(lower)
+}
+
+/// `text` with every `\\` made a `/`, as browsers read special URLs.
+fn backslashes_as_slashes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = find_byte(rest, |b| b == b'\\') {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        out.push('/');
+        rest = rest.get(i + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `host` without its trailing dots (`example.com.` is `example.com`).
@@ -485,15 +498,7 @@ impl HttpUrl {
         let origin = Origin::from_parts(&parts)?;
         Ok(HttpUrl {
             origin,
-            // Byte for byte: an ASCII byte for another keeps the text UTF-8.
-            rest: String::from_utf8(
-                parts
-                    .rest
-                    .bytes()
-                    .map(|b| if b == b'\\' { b'/' } else { b })
-                    .collect(),
-            )
-            .unwrap_or_default(),
+            rest: backslashes_as_slashes(parts.rest),
         })
     }
 

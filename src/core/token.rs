@@ -79,7 +79,27 @@ fn invalid_token(why: &str) -> DeskError {
 /// Whether `b` may stand unencoded in a URL path (RFC 3986 `pchar` and `/`, with `%` checked
 /// separately).
 fn path_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b)
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+                | b'/'
+        )
 }
 
 /// Check a server base URL and return `origin + path prefix` (no trailing `/`).
@@ -399,13 +419,15 @@ pub fn decode_access_token_with<V: View>(
 /// page than [`decode_access_token_with`].
 ///
 /// `None` unless the token is three parts separated by `.` whose middle one is a base64url JSON
-/// object (parsed with `parse`) with an `exp` that [`decode_access_token_with`] would accept.
+/// object with an `exp` that [`decode_access_token_with`] would accept. `parse` reads the
+/// decoded bytes as UTF-8 JSON text, `None` when they are not: natively `serde_json::from_slice`,
+/// in the browser a fatal `TextDecoder` and `JSON.parse`, so the wasm needs no UTF-8 check.
 /// For every token that function decodes, this gives its `expires_at`; it does not check the
 /// other parts, so it also reads the expiry of some tokens that function refuses. Nothing is
 /// verified, and no input makes it panic.
 pub fn access_token_expiry_with<V: View>(
     token: &str,
-    parse: impl Fn(&str) -> Option<V>,
+    parse: impl Fn(&[u8]) -> Option<V>,
 ) -> Option<u64> {
     let token = token.trim();
     if token.len() > MAX_ACCESS_TOKEN_LEN {
@@ -417,8 +439,9 @@ pub fn access_token_expiry_with<V: View>(
     else {
         return None;
     };
-    let text = String::from_utf8(base64::decode(Alphabet::UrlSafe, payload)?).ok()?;
-    let exp = parse(&text).filter(View::is_object)?.field("exp")?;
+    let exp = parse(&base64::decode(Alphabet::UrlSafe, payload)?)
+        .filter(View::is_object)?
+        .field("exp")?;
     whole_number(&exp, false)
 }
 

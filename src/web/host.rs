@@ -100,8 +100,8 @@ impl Login {
 
 /// When the token expires, in ms since the epoch, if it is a JWT that says so.
 fn token_expiry(token: Option<&str>) -> Option<Millis> {
-    let parse = |text: &str| js_sys::JSON::parse(text).ok().map(JsView::new);
-    crate::core::token::access_token_expiry_with(token?, parse).map(|s| s.saturating_mul(1000))
+    crate::core::token::access_token_expiry_with(token?, JsView::of_json)
+        .map(|s| s.saturating_mul(1000))
 }
 
 /// The embedding page's connection to one workstation iframe.

@@ -40,6 +40,9 @@ extern "C" {
     fn is(o: &JsValue, p: u32, n: u32, q: u32, m: u32) -> bool;
     /// Whether `v` is `key(p, n)` (`===`).
     fn eq(v: &JsValue, p: u32, n: u32) -> bool;
+    /// `bytes` read as UTF-8 JSON text (a BOM or a malformed sequence fails), sorted as by
+    /// [`view`]; `undefined` when they are not JSON.
+    fn json(bytes: &[u8]) -> JsValue;
     /// `e.data`, sorted as by [`view`]. Named reads of a message event's own fields: read as
     /// `o[k]`, V8 takes a slow path for a DOM object's accessors.
     fn data(e: &web_sys::MessageEvent) -> JsValue;
@@ -106,6 +109,7 @@ pub(crate) struct JsView {
 
 impl JsView {
     /// A view of `value` (one call into JS, to sort it).
+    #[cfg(any(feature = "frame", feature = "tokens"))]
     pub fn new(value: JsValue) -> JsView {
         placed();
         view(&value);
@@ -118,6 +122,14 @@ impl JsView {
         placed();
         let (p, n) = at(name);
         sorted(field(object, p, n))
+    }
+
+    /// The JSON value UTF-8 `bytes` hold, parsed and sorted in one call: `None` when they are not
+    /// UTF-8 JSON text.
+    #[cfg(feature = "host")]
+    pub fn of_json(bytes: &[u8]) -> Option<JsView> {
+        placed();
+        Some(sorted(json(bytes))).filter(|v| v.kind != Kind::Undefined)
     }
 
     /// A view of a message event's `data`, read and sorted in one call.

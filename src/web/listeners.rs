@@ -66,7 +66,10 @@ trait Unsubscribe {
 #[cfg(any(feature = "host", feature = "frame"))]
 impl<K> Unsubscribe for Listeners<K> {
     fn remove(&mut self, id: u32) {
-        self.entries.retain(|(_, i, _)| *i != id);
+        // Ids are never reused: at most one entry has this one.
+        if let Some(at) = self.entries.iter().position(|(_, i, _)| *i == id) {
+            self.entries.remove(at);
+        }
     }
 }
 

@@ -46,6 +46,12 @@ export function is(o, p, n, q, m) {
 export function eq(v, p, n) {
   return v === key(p, n);
 }
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+export function json(bytes) {
+  let v;
+  try { v = JSON.parse(strict.decode(bytes)); } catch (_) {}
+  return view(v);
+}
 export function data(e) {
   return view(e.data);
 }
