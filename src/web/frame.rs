@@ -319,8 +319,8 @@ impl DeskFrame {
     /// What messages travel on now: `'port'` once the host was handed a `MessageChannel`
     /// port, else `'window'`.
     #[wasm_bindgen(getter, unchecked_return_type = "'window' | 'port'")]
-    pub fn transport(&self) -> String {
-        self.inner.borrow().session.transport().as_str().to_owned()
+    pub fn transport(&self) -> JsValue {
+        js_key(self.inner.borrow().session.transport().as_str())
     }
 
     /// Say goodbye to the host, stop listening and drop every handler. Idempotent.

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use super::command::{command_options, connected_now, Promises};
 use super::envelope::object;
 use super::error::js_error;
-use super::jsview::{get, message_channel, sender_of, JsView, Sender};
+use super::jsview::{get, js_key, message_channel, sender_of, JsView, Sender};
 use super::listeners::{
     call_each, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
 };
@@ -563,14 +563,14 @@ impl DeskHost {
     /// What messages travel on now: `'port'` once a deskbridge workstation handed over a
     /// `MessageChannel` port, else `'window'`.
     #[wasm_bindgen(getter, unchecked_return_type = "'window' | 'port'")]
-    pub fn transport(&self) -> String {
-        self.inner.borrow().session.transport().as_str().to_owned()
+    pub fn transport(&self) -> JsValue {
+        js_key(self.inner.borrow().session.transport().as_str())
     }
 
     /// The workstation origin this host trusts and posts to.
-    #[wasm_bindgen(getter)]
-    pub fn origin(&self) -> String {
-        self.inner.borrow().session.origin().as_str().to_owned()
+    #[wasm_bindgen(getter, unchecked_return_type = "string")]
+    pub fn origin(&self) -> JsValue {
+        self.inner.borrow().origin_js.clone()
     }
 
     /// The iframe this host talks to.
@@ -596,8 +596,11 @@ impl DeskHost {
 
     /// The last agent status the workstation reported (`undefined` before any).
     #[wasm_bindgen(getter, js_name = agentStatus, unchecked_return_type = "AgentStatus | (string & {}) | undefined")]
-    pub fn agent_status(&self) -> Option<String> {
-        self.inner.borrow().session.mirror().agent_status.clone()
+    pub fn agent_status(&self) -> JsValue {
+        match &self.inner.borrow().session.mirror().agent_status {
+            Some(status) => JsValue::from_str(status),
+            None => JsValue::UNDEFINED,
+        }
     }
 
     /// Stop: remove every listener, reject waiting commands with `DESTROYED`, deliver nothing
