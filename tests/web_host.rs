@@ -111,9 +111,9 @@ fn code(outcome: &Value) -> &str {
 async fn events_arrive_typed_in_order_and_update_the_mirrored_state() {
     let (h, host, rec) = connected(json!({}), json!({})).await;
     assert!(host.connected());
-    assert_eq!(host.origin(), WORKSTATION);
+    assert_eq!(host.origin().as_string().as_deref(), Some(WORKSTATION));
     assert_eq!(host.unread_count(), 0.0);
-    assert!(host.agent_status().is_none());
+    assert!(host.agent_status().is_undefined());
 
     let sent = [
         ("emitUnreadCount", json!([3, [thread("t1"), thread("t2")]])),
@@ -165,7 +165,7 @@ async fn events_arrive_typed_in_order_and_update_the_mirrored_state() {
 
     assert_eq!(host.unread_count(), 1.0);
     assert_eq!(from_js(&host.unread_threads()), json!([thread("t1")]));
-    assert_eq!(host.agent_status().as_deref(), Some("AWAY"));
+    assert_eq!(host.agent_status().as_string().as_deref(), Some("AWAY"));
 }
 
 #[wasm_bindgen_test]
@@ -190,7 +190,7 @@ async fn a_host_attached_after_the_workstation_loaded_gets_its_current_state() {
         ["ready", "unread_message_count", "agent_status_changed"]
     );
     assert_eq!(host.unread_count(), 2.0);
-    assert_eq!(host.agent_status().as_deref(), Some("BUSY"));
+    assert_eq!(host.agent_status().as_string().as_deref(), Some("BUSY"));
 }
 
 #[wasm_bindgen_test]
@@ -579,7 +579,7 @@ async fn several_hosts_in_one_page_each_see_only_their_own_frame() {
     emit(&b, "emitUnreadCount", json!([2])).await;
     emit(&b, "emitAgentStatus", json!(["BUSY"])).await;
     wait_until("both", 5000.0, || {
-        host_a.unread_count() == 1.0 && host_b.agent_status().is_some()
+        host_a.unread_count() == 1.0 && host_b.agent_status().as_string().is_some()
     })
     .await;
     settle(200).await;
@@ -589,7 +589,7 @@ async fn several_hosts_in_one_page_each_see_only_their_own_frame() {
         ["ready", "unread_message_count", "agent_status_changed"]
     );
     assert_eq!(host_b.unread_count(), 2.0);
-    assert!(host_a.agent_status().is_none());
+    assert!(host_a.agent_status().is_undefined());
 
     assert_eq!(outcome(&host_a.set_offline(None)).await["ok"], true);
     settle(200).await;
@@ -645,7 +645,7 @@ async fn a_seed_only_workstation_gets_plain_commands_and_its_events_are_delivere
             "unread_message_count"
         ]
     );
-    assert_eq!(host.agent_status().as_deref(), Some("BUSY"));
+    assert_eq!(host.agent_status().as_string().as_deref(), Some("BUSY"));
     assert_eq!(host.unread_count(), 1.0);
     assert_eq!(
         from_js(&host.unread_threads())[0]["uid"],
@@ -658,7 +658,7 @@ async fn a_seed_only_workstation_gets_plain_commands_and_its_events_are_delivere
 async fn a_host_with_another_origin_than_its_frame_hears_and_sends_nothing() {
     let h = desk(json!({}));
     let (host, rec) = attach(&h, json!({ "origin": HOSTILE, "handshakeTimeout": 300 }));
-    assert_eq!(host.origin(), HOSTILE);
+    assert_eq!(host.origin().as_string().as_deref(), Some(HOSTILE));
     mount(&h).await;
     emit(&h, "emitUnreadCount", json!([3])).await;
     let _ = outcome(&host.set_busy(options(json!({ "timeout": 1000 })))).await;
@@ -774,7 +774,7 @@ async fn a_malformed_event_from_the_workstation_is_reported_and_the_next_one_wor
         assert_eq!(e["data"]["code"], "INVALID_MESSAGE", "{e}");
     }
     assert_eq!(recorded(&rec, Some("unread_message_count")).len(), 1);
-    assert!(host.agent_status().is_none());
+    assert!(host.agent_status().is_undefined());
 }
 
 #[wasm_bindgen_test]
