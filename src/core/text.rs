@@ -1,9 +1,10 @@
-//! Building message text without `core::fmt`.
+//! Text and number helpers that keep generic std code out of the wasm build.
 //!
 //! The wasm build never formats with `format!` or `{}`: the formatting machinery costs kilobytes
 //! of every page's download. Messages are joined from pieces with `[..].concat()` instead, and
 //! numbers go through [`decimal`]. The `Display` impls of the public types remain for native
-//! users and say the same.
+//! users and say the same. Text is searched byte by byte (`find_byte`, `rfind_byte`), and
+//! [`is_whole`] stands in for `f64::fract`, which `core` lacks.
 
 use crate::prelude::*;
 

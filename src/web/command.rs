@@ -1,6 +1,6 @@
-//! A host command's trips into JS, each done in one call: its options read, its promise made and
-//! later settled, the iframe's presence and the time checked, the message built and posted.
-//! Every call from wasm into JS costs more than the little work each of these does. Like the
+//! A host command's trips into JS, each done in one call: its promise made and later settled,
+//! the iframe's presence and the time checked, the message built and posted. Every call from
+//! wasm into JS costs more than the little work each of these does. Like the
 //! readers in `jsview`, none of them decides anything: what to do with what they read is
 //! `DeskHost`'s and the session's.
 
@@ -21,11 +21,6 @@ extern "C" {
     /// `Date.now()` (0 at the least) if `element.isConnected`, else -1.
     #[wasm_bindgen(js_name = connectedAt)]
     fn connected_at(element: &web_sys::HtmlIFrameElement) -> f64;
-    /// Read `options.timeout` and `options.signal` (neither when `options` is not an object; a
-    /// getter that throws reads as `undefined`). `out[0]`: 0 no timeout, 1 a valid one in
-    /// `out[1]`, 2 an invalid one (the signal is not read then). Returns the signal if it is an
-    /// `AbortSignal`, with `out[2]` 1 if it is aborted already, else 0.
-    fn options(options: &JsValue, out: &mut [f64]) -> Option<web_sys::AbortSignal>;
     /// Post `message` on `to`: a port when `origin` is undefined, else a window, to `origin`
     /// only. A failure to post is ignored, as for every message the host posts.
     #[wasm_bindgen(js_name = post)]
@@ -65,31 +60,6 @@ impl Promises {
             Ok(()) => settle(&self.0, ticket as f64, true, &JsValue::UNDEFINED),
             Err(e) => settle(&self.0, ticket as f64, false, &e),
         }
-    }
-}
-
-/// What a command's options object says.
-pub(crate) struct CommandOptions {
-    /// `timeout`, in ms, when given.
-    pub timeout: Option<Millis>,
-    /// `signal`, when it is an `AbortSignal`.
-    pub signal: Option<web_sys::AbortSignal>,
-    /// Whether that signal was aborted already.
-    pub aborted: bool,
-}
-
-/// Read a command's `options` (nothing is read when it is not an object): `Err(())` when its
-/// `timeout` is not a non-negative number of milliseconds.
-pub(crate) fn command_options(options: &JsValue) -> Result<CommandOptions, ()> {
-    let mut out = [0.0; 3];
-    let signal = self::options(options, &mut out);
-    match out[0] as u8 {
-        2 => Err(()),
-        timeout => Ok(CommandOptions {
-            timeout: (timeout == 1).then_some(out[1] as Millis),
-            aborted: signal.is_some() && out[2] != 0.0,
-            signal,
-        }),
     }
 }
 

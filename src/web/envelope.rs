@@ -24,6 +24,7 @@ pub(crate) fn object(pairs: &[(&'static str, JsValue)]) -> Object {
 #[cfg(feature = "frame")]
 #[wasm_bindgen(module = "/src/web/js/frame.js")]
 extern "C" {
+    /// `{ type, data, timestamp: Date.now(), source }`.
     #[wasm_bindgen(js_name = envelope)]
     fn envelope_of(ty: &JsValue, data: &JsValue, source: &JsValue) -> JsValue;
     /// `{ [key]: value }`, or `{}` when `key` is undefined.

@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use super::command::{command_options, connected_now, Promises};
+use super::command::{connected_now, Promises};
 use super::envelope::object;
 use super::error::js_error;
 use super::jsview::{get, js_key, message_channel, sender_of, JsView, Sender};
@@ -129,9 +129,6 @@ fn now() -> Millis {
     js_sys::Date::now().max(0.0) as Millis
 }
 
-/// What an option that is not a non-negative number of milliseconds is told, after its name.
-const MILLIS: &str = " must be a non-negative number of milliseconds";
-
 /// A non-negative number of milliseconds from `options[key]`, if present.
 fn millis(options: &JsValue, key: &'static str) -> Result<Option<Millis>, JsValue> {
     let v = get(options, key);
@@ -142,7 +139,7 @@ fn millis(options: &JsValue, key: &'static str) -> Result<Option<Millis>, JsValu
         Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as Millis)),
         _ => Err(js_error(
             ErrorCode::InvalidArgument,
-            &[key, MILLIS].concat(),
+            &[key, " must be a non-negative number of milliseconds"].concat(),
         )),
     }
 }
@@ -269,21 +266,24 @@ impl DeskHost {
             Err(e) => return js_sys::Promise::reject(&e.into()),
         };
         // Most commands come without options: nothing to read then.
-        let (timeout, signal) = match options.map(|o| command_options(&o)) {
+        let (timeout, signal) = match options {
             None => (None, None),
-            Some(Err(())) => {
-                return js_sys::Promise::reject(&js_error(
-                    ErrorCode::InvalidArgument,
-                    &["timeout", MILLIS].concat(),
-                ))
+            Some(options) => {
+                let timeout = match millis(&options, "timeout") {
+                    Ok(t) => t,
+                    Err(e) => return js_sys::Promise::reject(&e),
+                };
+                let signal = get(&options, "signal")
+                    .dyn_into::<web_sys::AbortSignal>()
+                    .ok();
+                if signal.as_ref().is_some_and(|s| s.aborted()) {
+                    return js_sys::Promise::reject(&js_error(
+                        ErrorCode::Aborted,
+                        "the command was aborted",
+                    ));
+                }
+                (timeout, signal)
             }
-            Some(Ok(o)) if o.aborted => {
-                return js_sys::Promise::reject(&js_error(
-                    ErrorCode::Aborted,
-                    "the command was aborted",
-                ))
-            }
-            Some(Ok(o)) => (o.timeout, o.signal),
         };
         let connected = connected_now(&self.inner.borrow().iframe);
         if connected.is_none() {
@@ -733,9 +733,7 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
         let Some(inner) = weak.upgrade() else {
             return;
         };
-        // Only the browser dispatches events on this port, which no script but this one holds:
-        // message events, with no need to ask. (Their `data` is all that is read.)
-        let message = JsView::of_message(event.unchecked_ref());
+        let message = JsView::of_message(event);
         let received = inner.borrow_mut().session.receive_port(&message);
         deliver(&inner, received, &message);
     });

@@ -6,13 +6,15 @@ use crate::core::view::{Kind, View};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;
 
-/// `name` (a property name or one of the protocol's fixed strings) as a JS string. The snippet
-/// below makes each one once and keeps it under its address: a `'static` string never moves,
-/// so the address names it, and looking it up costs one call with two numbers in it, no copy.
+/// `name` (a property name or one of the protocol's fixed strings) as a JS string. `key` in
+/// `js/view.js` makes each one once and keeps it under its address: a `'static` string never
+/// moves, so the address names it, and looking it up costs one call with two numbers in it, no
+/// copy.
 #[cfg(any(feature = "host", feature = "frame"))]
 pub(crate) fn js_key(name: &'static str) -> JsValue {
     placed();
-    key(name.as_ptr() as u32, name.len() as u32)
+    let (p, n) = at(name);
+    key(p, n)
 }
 
 // Readers that answer in one call what would otherwise take several: every call from wasm into
@@ -55,10 +57,10 @@ extern "C" {
 /// behind the compiler's back; read right after each call.
 static SORTED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 
-/// Whether `place` told the snippet where `SORTED` is and which memory to read.
+/// Whether `place` told `js/view.js` where `SORTED` is and which memory to read.
 static PLACED: AtomicBool = AtomicBool::new(false);
 
-/// Make sure the snippet knows where `SORTED` is and which memory holds the names; before each
+/// Make sure `js/view.js` knows where `SORTED` is and which memory holds the names; before each
 /// call into it.
 fn placed() {
     if !PLACED.swap(true, Ordering::Relaxed) {
@@ -66,7 +68,7 @@ fn placed() {
     }
 }
 
-/// A `'static` string as the (address, length) pair the snippet's `key` reads it by.
+/// A `'static` string as the (address, length) pair `key` in `js/view.js` reads it by.
 fn at(s: &'static str) -> (u32, u32) {
     (s.as_ptr() as u32, s.len() as u32)
 }

@@ -13,22 +13,6 @@ export function settle(m, t, ok, v) {
   d[ok ? 0 : 1](v);
 }
 export function connectedAt(e) { return e.isConnected ? Math.max(Date.now(), 0) : -1; }
-export function options(o, out) {
-  const object = o !== null && typeof o === 'object';
-  let t, s, signal = false;
-  out[0] = 0;
-  try { if (object) t = o.timeout; } catch (_) {}
-  if (t !== undefined && t !== null) {
-    if (typeof t !== 'number' || !(t >= 0) || t === Infinity) { out[0] = 2; return; }
-    out[0] = 1;
-    out[1] = t;
-  }
-  try { if (object) s = o.signal; } catch (_) {}
-  try { signal = s instanceof AbortSignal; } catch (_) {}
-  if (!signal) return;
-  out[2] = s.aborted ? 1 : 0;
-  return s;
-}
 export function post(to, origin, m) {
   try {
     if (origin === undefined) to.postMessage(m);
