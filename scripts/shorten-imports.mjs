@@ -9,8 +9,14 @@
 // imports what emscripten's and binaryen's import minification does. Exports keep their names:
 // `init()` returns them, and the .d.ts describes them.
 //
-// Every name must appear exactly once in the glue, as a key of the imports object (`name:`); a
-// build where that does not hold is left untouched with a message, never half-renamed.
+// The modules the functions are imported from get short names too: `./host_bg.js` (the glue
+// itself) and every `./snippets/deskbridge-<hash>/src/web/js/<file>.js`, each of whose ~55-byte
+// names the import section repeats for every function it imports from it. In the glue, only the
+// imports object's keys change; the `import … from` statements still load the real files.
+//
+// Every function name must appear exactly once in the glue, as a key of the imports object
+// (`name:`), and every module name must be a key of it (`"module":`); a build where that does not
+// hold is left untouched with a message, never half-renamed.
 // GLUE.js names the glue; its wasm is the `_bg.wasm` beside it. Idempotent: short names are
 // left alone.
 import fs from 'node:fs';
@@ -51,8 +57,9 @@ function shortName(n) {
   return name;
 }
 
-/** The import section rewritten with `rename(module, name)`; the other sections as they are. */
-function rewriteImports(wasm, rename) {
+/** The import section rewritten with `renameModule(module)` and `rename(module, name)`; the other
+ * sections as they are. */
+function rewriteImports(wasm, renameModule, rename) {
   const out = [wasm.subarray(0, 8)];
   let at = 8;
   while (at < wasm.length) {
@@ -84,7 +91,7 @@ function rewriteImports(wasm, rename) {
       else if (kind === 2) { const [flags, q] = leb(wasm, p); [, p] = leb(wasm, q); if (flags & 1) [, p] = leb(wasm, p); }
       else if (kind === 3) p += 2;
       else throw new Error(`import kind ${kind} unknown`);
-      section.push(...encode(module), ...encode(rename(module, name)), ...wasm.subarray(descStart, p));
+      section.push(...encode(renameModule(module)), ...encode(rename(module, name)), ...wasm.subarray(descStart, p));
     }
     out.push(Buffer.from([2, ...uleb(section.length), ...section]));
     at = end;
@@ -101,22 +108,31 @@ for (const glue of files) {
   const wasmPath = glue.replace(/\.js$/, '_bg.wasm');
   const wasm = fs.readFileSync(wasmPath);
   let js = fs.readFileSync(glue, 'utf8');
-  const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm))
-    // Only the glue's own imports: a snippet's (`#[wasm_bindgen(inline_js)]`) come from its module.
+  const all = WebAssembly.Module.imports(new WebAssembly.Module(wasm));
+  const imports = all
+    // Only the glue's own imports: a snippet module's are its exports, named as in the file.
     .filter((i) => i.kind === 'function' && i.name.length > 2 && !i.module.startsWith('./snippets/'));
   const names = new Map(imports.map((i, n) => [i.name, shortName(n)]));
+  const modules = new Map([...new Set(all.map((i) => i.module))]
+    .filter((m) => m.length > 2)
+    .map((m, n) => [m, shortName(n)]));
   const unsafe = [...names.keys()].filter((name) => {
     const uses = js.split(name).length - 1;
     return uses !== 1 || !new RegExp(`[{,]${name}:`).test(js);
-  });
+  }).concat([...modules.keys()].filter((module) => !js.includes(`,${JSON.stringify(module)}:`)));
   if (unsafe.length > 0) {
-    console.log(`shorten-imports: ${glue} left as it is: ${unsafe.slice(0, 3).join(', ')} not a single key of the imports object`);
+    console.log(`shorten-imports: ${glue} left as it is: ${unsafe.slice(0, 3).join(', ')} not a key of the imports object`);
     continue;
   }
   for (const [name, short] of names) js = js.replace(new RegExp(`([{,])${name}:`), `$1${short}:`);
-  const out = rewriteImports(wasm, (module, name) => (module.startsWith('./snippets/') ? name : names.get(name) ?? name));
+  for (const [module, short] of modules) js = js.split(`,${JSON.stringify(module)}:`).join(`,${short}:`);
+  const out = rewriteImports(
+    wasm,
+    (module) => modules.get(module) ?? module,
+    (module, name) => (module.startsWith('./snippets/') ? name : names.get(name) ?? name),
+  );
   WebAssembly.Module.imports(new WebAssembly.Module(out)); // still a valid module
   fs.writeFileSync(wasmPath, out);
   fs.writeFileSync(glue, js);
-  console.log(`shorten-imports: ${glue} ${names.size} imports renamed; wasm ${wasm.length} -> ${out.length} bytes`);
+  console.log(`shorten-imports: ${glue} ${names.size} imports and ${modules.size} modules renamed; wasm ${wasm.length} -> ${out.length} bytes`);
 }

@@ -262,6 +262,18 @@ fn is_dotted_quad(host: &str) -> bool {
 #[derive(Clone, Copy)]
 struct Cursor<'a>(&'a [u8]);
 
+/// The value of the ASCII digit `b` in `radix` (at most 16), if it is one. (`char::to_digit`
+/// does the same but checks `radix` at run time, which links a panic message into the wasm.)
+fn digit(b: u8, radix: u32) -> Option<u32> {
+    let d = match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => return None,
+    };
+    Some(u32::from(d)).filter(|&d| d < radix)
+}
+
 impl Cursor<'_> {
     fn take(&mut self, b: u8) -> Option<()> {
         let (&first, rest) = self.0.split_first()?;
@@ -272,7 +284,7 @@ impl Cursor<'_> {
     fn number(&mut self, radix: u32, max: usize) -> Option<u32> {
         let mut value = 0;
         let mut n = 0;
-        while let Some(d) = self.0.first().and_then(|&b| char::from(b).to_digit(radix)) {
+        while let Some(d) = self.0.first().and_then(|&b| digit(b, radix)) {
             if n == max {
                 break;
             }
@@ -673,5 +685,21 @@ impl Allowlist {
     /// The entries.
     pub fn patterns(&self) -> &[OriginPattern] {
         &self.patterns
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digit_agrees_with_char_to_digit() {
+        for radix in [8, 10, 16] {
+            for b in 0..=u8::MAX {
+                assert_eq!(
+                    super::digit(b, radix),
+                    char::from(b).to_digit(radix),
+                    "{b} in {radix}"
+                );
+            }
+        }
     }
 }

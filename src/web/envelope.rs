@@ -29,9 +29,6 @@ extern "C" {
     fn envelope_of(ty: &JsValue, data: &JsValue, source: &JsValue) -> JsValue;
     /// `{ [key]: value }`, or `{}` when `key` is undefined.
     fn pair(key: &JsValue, value: &JsValue) -> JsValue;
-    /// Whether `v` is an object (not a function) whose `then` is a function; a `then` getter
-    /// that throws says no.
-    pub(crate) fn thenable(v: &JsValue) -> bool;
     /// Post `{ type, data: { id, ok, code?, error? }, timestamp, source }` on `to`: a port when
     /// `origin` is `None`, else a window, to `origin` only. A failure to post is ignored.
     #[wasm_bindgen(js_name = postResult)]

@@ -2,13 +2,11 @@
 
 use crate::prelude::*;
 
-use super::envelope::{
-    command_data, envelope, object, post_result, ready_data, replayed, thenable,
-};
+use super::envelope::{command_data, envelope, object, post_result, ready_data, replayed};
 use super::error::js_error;
 use super::jsview::{js_key, JsView};
 use super::listeners::{
-    call_each, on_window_message, Listener, Listeners, MessageListener, Subscription,
+    emit, on_window_message, Listener, Listeners, MessageListener, Subscription,
 };
 use crate::core::error::ErrorCode;
 use crate::core::frame::{FrameSession, Inbound, PortPlan, ReplyTo};
@@ -30,6 +28,14 @@ enum FrameKey {
 }
 
 impl FrameKey {
+    /// This name's key in the app's listeners.
+    fn id(self) -> u32 {
+        match self {
+            FrameKey::Command(c) => c as u32,
+            FrameKey::Error => 3,
+        }
+    }
+
     fn parse(name: &str) -> Option<FrameKey> {
         match name {
             "error" => Some(FrameKey::Error),
@@ -41,7 +47,8 @@ impl FrameKey {
 struct FrameInner {
     session: FrameSession<JsValue>,
     parent: web_sys::Window,
-    listeners: Rc<RefCell<Listeners<FrameKey>>>,
+    /// The app's handlers, by [`FrameKey::id`].
+    listeners: Listeners,
     /// The `message` and `pagehide` listeners on the window.
     dom: Option<(MessageListener, Listener)>,
     /// The last `unread_message_count` and `agent_status_changed` envelopes emitted: the
@@ -302,8 +309,7 @@ impl DeskFrame {
                 .concat(),
             )
         })?;
-        let listeners = self.inner.borrow().listeners.clone();
-        Ok(Listeners::add(&listeners, key, callback))
+        Ok(self.inner.borrow().listeners.add(key.id(), &callback))
     }
 
     /// Whether the parent's origin is known (from the browser or from the host's first message).
@@ -334,7 +340,7 @@ impl DeskFrame {
             let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
             inner.session.destroy();
             inner.close_port();
-            inner.listeners.borrow_mut().clear();
+            inner.listeners.clear();
             inner.dom.take()
         };
         drop(dom);
@@ -343,8 +349,12 @@ impl DeskFrame {
 
 fn report(inner: &Rc<RefCell<FrameInner>>, error: JsValue) {
     let listeners = inner.borrow().listeners.clone();
-    let callbacks = listeners.borrow().for_key(FrameKey::Error);
-    call_each(&callbacks, &error, &JsValue::UNDEFINED, |_| {});
+    emit(
+        &listeners,
+        FrameKey::Error.id(),
+        &error,
+        &JsValue::UNDEFINED,
+    );
 }
 
 fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
@@ -436,52 +446,32 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
                 flush_pending(&inner, &parent);
             }
             let listeners = inner.borrow().listeners.clone();
-            let callbacks = listeners
-                .borrow()
-                .for_key(FrameKey::Command(command.name()));
             let data = command_data(&command);
-            if callbacks.is_empty() {
-                if let Some(reply) = reply {
+            let called = call_handlers(
+                &listeners,
+                FrameKey::Command(command.name()).id(),
+                &data,
+                &raw,
+            );
+            let Some(reply) = reply else {
+                if let Err(e) = called {
+                    report(&inner, e);
+                }
+                return;
+            };
+            let all = match called {
+                Err(e) => return answer(&inner, &reply, Err(("REJECTED", error_text(&e)))),
+                Ok(v) if v.is_undefined() => {
                     let message = [
                         "the workstation has no handler for ",
                         command.name().as_str(),
                     ]
                     .concat();
-                    answer(&inner, &reply, Err((UNHANDLED, message)));
+                    return answer(&inner, &reply, Err((UNHANDLED, message)));
                 }
-                return;
-            }
-            let mut results = Vec::with_capacity(callbacks.len());
-            let mut thrown = None;
-            for f in &callbacks {
-                match f
-                    .unchecked_ref::<Handler>()
-                    .call(&JsValue::UNDEFINED, &data, &raw)
-                {
-                    // `undefined` and `null` are no promise to wait for.
-                    Ok(v) => results.extend(v),
-                    Err(e) => {
-                        thrown.get_or_insert(e);
-                    }
-                }
-            }
-            let Some(reply) = reply else {
-                if let Some(e) = thrown {
-                    report(&inner, e);
-                }
-                return;
+                Ok(v) if v.is_null() => return answer(&inner, &reply, Ok(())),
+                Ok(all) => all.unchecked_into::<js_sys::Promise>(),
             };
-            if let Some(e) = thrown {
-                answer(&inner, &reply, Err(("REJECTED", error_text(&e))));
-                return;
-            }
-            let pending: Vec<js_sys::Object> =
-                results.into_iter().filter(|v| thenable(v)).collect();
-            if pending.is_empty() {
-                answer(&inner, &reply, Ok(()));
-                return;
-            }
-            let all = js_sys::Promise::all(&pending.into_iter().collect::<js_sys::Array>());
             let weak = Rc::downgrade(&inner);
             let _ = super::listeners::on_settled(&all, move |outcome| {
                 if let Some(inner) = weak.upgrade() {
@@ -506,20 +496,18 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
     pending.len()
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/web/js/frame.js")]
 extern "C" {
-    /// A command handler, a function seen through a `call` that hands back `None` for
-    /// `undefined` and `null`: most handlers return nothing, which then needs no call into JS
-    /// to be told from a promise.
-    type Handler;
-    /// `f.call(this, a, b)`.
-    #[wasm_bindgen(method, catch, js_name = call)]
-    fn call(
-        f: &Handler,
-        this: &JsValue,
-        a: &JsValue,
-        b: &JsValue,
-    ) -> Result<Option<js_sys::Object>, JsValue>;
+    /// Call each handler of `key` in `listeners` with `(data, raw)`: `undefined` when there is
+    /// none, `null` when none returned a promise, else a promise of all those returned. Err is
+    /// the first exception a handler threw, after every handler was called.
+    #[wasm_bindgen(catch, js_name = handle)]
+    fn call_handlers(
+        listeners: &Listeners,
+        key: u32,
+        data: &JsValue,
+        raw: &JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// A handler's failure as text for the host (the message of an Error, or the thrown string).

@@ -7,7 +7,7 @@ use super::envelope::object;
 use super::error::js_error;
 use super::jsview::{get, js_key, message_channel, sender_of, JsView, Sender};
 use super::listeners::{
-    call_each, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
+    emit, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
 };
 use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
@@ -33,6 +33,17 @@ pub(crate) enum HostKey {
 }
 
 impl HostKey {
+    /// This name's key in the app's listeners.
+    fn id(self) -> u32 {
+        match self {
+            HostKey::Event(e) => e as u32,
+            HostKey::Ready => 4,
+            HostKey::Disconnected => 5,
+            HostKey::Error => 6,
+            HostKey::TokenExpiring => 7,
+        }
+    }
+
     fn parse(name: &str) -> Option<HostKey> {
         Some(match name {
             "ready" => HostKey::Ready,
@@ -52,7 +63,8 @@ struct Pending {
 pub(crate) struct HostInner {
     pub(crate) session: HostSession<JsView>,
     pub(crate) iframe: web_sys::HtmlIFrameElement,
-    pub(crate) listeners: Rc<RefCell<Listeners<HostKey>>>,
+    /// The app's listeners, by [`HostKey::id`].
+    pub(crate) listeners: Listeners,
     pending: VecMap<Ticket, Pending>,
     /// The promises of the commands in `pending`.
     promises: Promises,
@@ -170,6 +182,13 @@ extern "C" {
     /// `options.width` and `options.height` (a number is in px; default 100% by 600px), with no
     /// border, titled `options.title` (default "Agent workstation"). `None` when the container
     /// is in no document.
+    /// Call `f` after each change to the iframe's document that leaves the iframe out of it,
+    /// until the returned observer is disconnected.
+    #[wasm_bindgen(js_name = watch)]
+    fn watch_removal(
+        iframe: &web_sys::HtmlIFrameElement,
+        f: &Closure<dyn FnMut()>,
+    ) -> web_sys::MutationObserver;
     #[wasm_bindgen(js_name = iframe)]
     fn make_iframe(
         container: &web_sys::Element,
@@ -215,7 +234,8 @@ impl DeskHost {
             ports: Vec::new(),
             transferred: None,
             origin_js,
-            id: js_sys::Math::floor(js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER),
+            // A whole number below 2^53: truncated, not rounded, so never 2^53 itself.
+            id: (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER) as u64 as f64,
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -226,27 +246,17 @@ impl DeskHost {
             }
         });
         let weak = Rc::downgrade(&inner);
-        let observed = iframe.clone();
-        let on_mutation = Closure::<dyn FnMut()>::new(move || {
-            if observed.is_connected() {
-                return;
-            }
+        let on_removed = Closure::<dyn FnMut()>::new(move || {
             if let Some(inner) = weak.upgrade() {
                 let actions = inner.borrow_mut().session.frame_removed();
                 run(&inner, actions);
             }
         });
-        let observer = web_sys::MutationObserver::new(on_mutation.as_ref().unchecked_ref()).ok();
-        if let (Some(observer), Some(document)) = (&observer, iframe.owner_document()) {
-            let init = web_sys::MutationObserverInit::new();
-            init.set_child_list(true);
-            init.set_subtree(true);
-            let _ = observer.observe_with_options(&document, &init);
-        }
+        let observer = watch_removal(&iframe, &on_removed);
         {
             let mut i = inner.borrow_mut();
             i.dom = Some((on_message, on_load));
-            i.observer = observer.map(|o| (o, on_mutation));
+            i.observer = Some((observer, on_removed));
         }
         let actions = inner
             .borrow_mut()
@@ -470,8 +480,7 @@ impl DeskHost {
                 &["unknown event name '", name, "'"].concat(),
             )
         })?;
-        let listeners = self.inner.borrow().listeners.clone();
-        Ok(Listeners::add(&listeners, key, callback))
+        Ok(self.inner.borrow().listeners.add(key.id(), &callback))
     }
 
     /// Ask the workstation to set the agent's status: `'AVAILABLE'`, `'BUSY'` or `'OFFLINE'`.
@@ -610,7 +619,7 @@ impl DeskHost {
         run(&self.inner, actions);
         let (dom, observer, timer) = {
             let mut i = self.inner.borrow_mut();
-            i.listeners.borrow_mut().clear();
+            i.listeners.clear();
             (i.dom.take(), i.observer.take(), i.timer.take())
         };
         if let Some((observer, _)) = &observer {
@@ -645,14 +654,11 @@ fn notice_data(notice: &Notice) -> (HostKey, JsValue) {
     }
 }
 
-fn emit(inner: &Rc<RefCell<HostInner>>, key: HostKey, data: &JsValue, envelope: &JsValue) {
+/// Hand `data` and `envelope` to the app's `key` listeners, with no borrow held: they may call
+/// back into the host.
+fn notify(inner: &Rc<RefCell<HostInner>>, key: HostKey, data: &JsValue, envelope: &JsValue) {
     let listeners = inner.borrow().listeners.clone();
-    let callbacks = listeners.borrow().for_key(key);
-    call_each(&callbacks, data, envelope, |e| {
-        // An exception in the app's own listener must not stop delivery to the others; show
-        // it where the app's developer looks.
-        web_sys::console::error_2(&JsValue::from_str("deskbridge: a listener threw"), &e);
-    });
+    emit(&listeners, key.id(), data, envelope);
 }
 
 /// Carry out the session's actions in order, with no borrow held while app code runs; then
@@ -685,7 +691,7 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
             }
             Action::Notify(notice) => {
                 let (key, data) = notice_data(&notice);
-                emit(inner, key, &data, &JsValue::UNDEFINED);
+                notify(inner, key, &data, &JsValue::UNDEFINED);
             }
         }
     }
@@ -789,7 +795,7 @@ fn deliver(inner: &Rc<RefCell<HostInner>>, received: Received<JsView>, message: 
     run(inner, received.actions);
     inner.borrow_mut().transferred = None;
     if let (Some(ev), Some(data)) = (received.event, received.data) {
-        emit(
+        notify(
             inner,
             HostKey::Event(ev.event_type()),
             &data.value,

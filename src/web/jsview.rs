@@ -7,7 +7,7 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;
 
 /// `name` (a property name or one of the protocol's fixed strings) as a JS string. `key` in
-/// `js/view.js` makes each one once and keeps it under its address: a `'static` string never
+/// `js/common.js` makes each one once and keeps it under its address: a `'static` string never
 /// moves, so the address names it, and looking it up costs one call with two numbers in it, no
 /// copy.
 #[cfg(any(feature = "host", feature = "frame"))]
@@ -22,7 +22,7 @@ pub(crate) fn js_key(name: &'static str) -> JsValue {
 // decision about it is the core's. None throws: a value that cannot be read reads as
 // `undefined`. What they sort a value into goes to `SORTED`, in wasm memory: handing back more
 // than one value through wasm-bindgen's own glue would make a typed array for every call.
-#[wasm_bindgen(module = "/src/web/js/view.js")]
+#[wasm_bindgen(module = "/src/web/js/common.js")]
 extern "C" {
     /// Have `view` and `field` write to `at` in `memory`, and `key` read names from it.
     fn place(memory: &JsValue, at: u32);
@@ -57,10 +57,10 @@ extern "C" {
 /// behind the compiler's back; read right after each call.
 static SORTED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 
-/// Whether `place` told `js/view.js` where `SORTED` is and which memory to read.
+/// Whether `place` told `js/common.js` where `SORTED` is and which memory to read.
 static PLACED: AtomicBool = AtomicBool::new(false);
 
-/// Make sure `js/view.js` knows where `SORTED` is and which memory holds the names; before each
+/// Make sure `js/common.js` knows where `SORTED` is and which memory holds the names; before each
 /// call into it.
 fn placed() {
     if !PLACED.swap(true, Ordering::Relaxed) {
@@ -68,7 +68,7 @@ fn placed() {
     }
 }
 
-/// A `'static` string as the (address, length) pair `key` in `js/view.js` reads it by.
+/// A `'static` string as the (address, length) pair `key` in `js/common.js` reads it by.
 fn at(s: &'static str) -> (u32, u32) {
     (s.as_ptr() as u32, s.len() as u32)
 }

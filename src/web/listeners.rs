@@ -1,125 +1,52 @@
-//! App callbacks by event name, and the `Subscription` handle that removes one.
+//! The app's callbacks (`Listeners`, kept in JS) and the `Subscription` that removes one; DOM
+//! event listeners and timers that are removed when dropped.
 
 #[cfg(any(feature = "host", feature = "frame"))]
-use crate::prelude::*;
-#[cfg(any(feature = "host", feature = "frame"))]
-use alloc::rc::{Rc, Weak};
+use alloc::rc::Rc;
 #[cfg(any(feature = "host", feature = "frame"))]
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[cfg(any(feature = "host", feature = "frame"))]
-/// Callbacks registered with `on(name, cb)`, in registration order. Each is held in an `Rc`,
-/// so taking the list for one delivery costs no call into JS.
-#[derive(Debug)]
-pub(crate) struct Listeners<K> {
-    next_id: u32,
-    entries: Vec<(K, u32, Rc<js_sys::Function>)>,
-}
+#[wasm_bindgen(module = "/src/web/js/common.js")]
+extern "C" {
+    /// The app's callbacks of one host or frame, registered with `on(name, cb)`: a JS `Map`
+    /// from a key number, which the side gives each name it accepts, to the callbacks in
+    /// registration order. Kept in JS, so a delivery is one call into JS whatever the number of
+    /// callbacks, and `off()` needs no handle into wasm memory.
+    #[derive(Clone)]
+    pub(crate) type Listeners;
+    #[wasm_bindgen(js_name = listeners)]
+    fn new_listeners() -> Listeners;
+    #[wasm_bindgen(js_name = add)]
+    fn add_listener(listeners: &Listeners, key: u32, f: &js_sys::Function) -> Subscription;
+    /// Call each callback of `key` with `(a, b)`, in order. One that throws is logged with
+    /// `console.error` and stops no other.
+    pub(crate) fn emit(listeners: &Listeners, key: u32, a: &JsValue, b: &JsValue);
+    /// Drop every callback.
+    #[wasm_bindgen(method)]
+    pub(crate) fn clear(this: &Listeners);
 
-#[cfg(any(feature = "host", feature = "frame"))]
-impl<K: Copy + PartialEq + 'static> Listeners<K> {
-    pub(crate) fn new() -> Rc<RefCell<Self>> {
-        Rc::new(RefCell::new(Listeners {
-            next_id: 0,
-            entries: Vec::new(),
-        }))
-    }
-
-    /// The callbacks for `key`, cloned so they can be called with no borrow held.
-    pub(crate) fn for_key(&self, key: K) -> Vec<Rc<js_sys::Function>> {
-        self.entries
-            .iter()
-            .filter(|(k, _, _)| *k == key)
-            .map(|(_, _, f)| Rc::clone(f))
-            .collect()
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.entries.clear();
-    }
-
-    /// Register `f` under `key`; the returned subscription's `off()` removes it.
-    pub(crate) fn add(this: &Rc<RefCell<Self>>, key: K, f: js_sys::Function) -> Subscription {
-        let id = {
-            let mut l = this.borrow_mut();
-            l.next_id = l.next_id.wrapping_add(1);
-            let id = l.next_id;
-            l.entries.push((key, id, Rc::new(f)));
-            id
-        };
-        let weak: Weak<RefCell<Self>> = Rc::downgrade(this);
-        Subscription {
-            entry: RefCell::new(Some((weak, id))),
-        }
-    }
-}
-
-#[cfg(any(feature = "host", feature = "frame"))]
-/// A list of callbacks a [`Subscription`] can remove its own from, whatever the list's keys.
-trait Unsubscribe {
-    /// Remove the callback registered as `id`.
-    fn remove(&mut self, id: u32);
-}
-
-#[cfg(any(feature = "host", feature = "frame"))]
-impl<K> Unsubscribe for Listeners<K> {
-    fn remove(&mut self, id: u32) {
-        // Ids are never reused: at most one entry has this one.
-        if let Some(at) = self.entries.iter().position(|(_, i, _)| *i == id) {
-            self.entries.remove(at);
-        }
-    }
-}
-
-#[cfg(any(feature = "host", feature = "frame"))]
-/// The list a subscribed callback is in, and its id there.
-type Entry = (Weak<RefCell<dyn Unsubscribe>>, u32);
-
-#[cfg(any(feature = "host", feature = "frame"))]
-/// What `on()` returns: call `off()` to stop receiving. Dropping it does not unsubscribe.
-#[wasm_bindgen]
-pub struct Subscription {
-    /// Where the callback is, until `off()`.
-    entry: RefCell<Option<Entry>>,
-}
-
-#[cfg(any(feature = "host", feature = "frame"))]
-impl core::fmt::Debug for Subscription {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Subscription")
-            .field("active", &self.entry.borrow().is_some())
-            .finish()
-    }
-}
-
-#[cfg(any(feature = "host", feature = "frame"))]
-#[wasm_bindgen]
-impl Subscription {
+    /// What `on()` returns: call `off()` to stop receiving. Dropping it does not unsubscribe.
+    #[derive(Debug, Clone)]
+    pub type Subscription;
     /// Stop calling this callback. Safe to call more than once, and after `destroy()`.
-    pub fn off(&self) {
-        if let Some((list, id)) = self.entry.borrow_mut().take() {
-            if let Some(list) = list.upgrade() {
-                list.borrow_mut().remove(id);
-            }
-        }
-    }
+    #[wasm_bindgen(method)]
+    pub fn off(this: &Subscription);
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]
-/// Call each callback with `args`; an exception thrown by one does not stop the others and is
-/// handed to `on_throw`.
-pub(crate) fn call_each(
-    callbacks: &[Rc<js_sys::Function>],
-    a: &JsValue,
-    b: &JsValue,
-    mut on_throw: impl FnMut(JsValue),
-) {
-    for f in callbacks {
-        if let Err(e) = f.call2(&JsValue::UNDEFINED, a, b) {
-            on_throw(e);
-        }
+impl Listeners {
+    /// No callbacks yet.
+    pub(crate) fn new() -> Listeners {
+        new_listeners()
+    }
+
+    /// Register `f` under `key`; the returned subscription's `off()` removes it (only this
+    /// registration, if `f` was registered more than once).
+    pub(crate) fn add(&self, key: u32, f: &js_sys::Function) -> Subscription {
+        add_listener(self, key, f)
     }
 }
 

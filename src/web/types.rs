@@ -63,6 +63,17 @@ export interface DeskError extends Error {
 }
 "#;
 
+/// What both sides' `on()` returns, in builds that have a side.
+#[cfg(any(feature = "host", feature = "frame"))]
+#[wasm_bindgen(typescript_custom_section)]
+const SUBSCRIPTION_TYPES: &'static str = r#"
+/** What `on()` returns: call `off()` to stop receiving. Dropping it does not unsubscribe. */
+export interface Subscription {
+  /** Stop calling this callback. Safe to call more than once, and after `destroy()`. */
+  off(): void;
+}
+"#;
+
 /// The declarations of the host side, in builds that have `DeskHost`.
 #[cfg(feature = "host")]
 #[wasm_bindgen(typescript_custom_section)]

@@ -8,9 +8,28 @@ export function pair(key, value) {
   if (key !== undefined) o[key] = value;
   return o;
 }
-export function thenable(v) {
+const thenable = (v) => {
   try { return typeof v === 'object' && v !== null && typeof v.then === 'function'; }
   catch (_) { return false; }
+};
+// Call each handler of command `k` (a common.js list) with (a, b): undefined when there is none,
+// else null when none returned a promise, or a promise of all those returned. The first
+// exception a handler threw is thrown after every handler was called.
+export function handle(m, k, a, b) {
+  const list = m.get(k);
+  if (list === undefined || list.length === 0) return undefined;
+  const waits = [];
+  let threw = false, thrown;
+  for (const { f } of list) {
+    try {
+      const v = f(a, b);
+      if (thenable(v)) waits.push(v);
+    } catch (e) {
+      if (!threw) { threw = true; thrown = e; }
+    }
+  }
+  if (threw) throw thrown;
+  return waits.length === 0 ? null : Promise.all(waits);
 }
 export function postResult(to, origin, type, source, id, ok, code, error) {
   const data = { id, ok };

@@ -1,5 +1,5 @@
 // DeskHost's one-call helpers: a command's trips into JS (src/web/command.rs says what each
-// does) and the DOM work of DeskHost.create (src/web/host.rs). Modules of their own, not
+// does), and DOM work of DeskHost (src/web/host.rs). Modules of their own, not
 // `inline_js` snippets: wasm-bindgen numbers inline snippets per build (inline0.js, ...), and the
 // host-only, frame-only and full builds share one snippets/ folder in pkg/ and in pkg/web/.
 export function settlers() { return new Map(); }
@@ -24,6 +24,13 @@ export function postCommand(to, origin, type, key, value, id) {
   if (key !== undefined) m.data = { [key]: value };
   if (id !== undefined) m.id = id;
   post(to, origin, m);
+}
+// Calls f after each change to the iframe's document that leaves the iframe out of it.
+export function watch(iframe, f) {
+  const o = new MutationObserver(() => { if (!iframe.isConnected) f(); });
+  const doc = iframe.ownerDocument;
+  if (doc) o.observe(doc, { childList: true, subtree: true });
+  return o;
 }
 // DeskHost.create's iframe, made in one call.
 const size = (v, d) => typeof v === 'number' ? v + 'px' : typeof v === 'string' ? v : d;

@@ -1,5 +1,6 @@
-// Readers for both sides (src/web/jsview.rs): each answers in one call what would take several
-// calls from wasm into JS. They read and sort; every decision is the Rust core's.
+// What both sides call into JS for. First the readers (src/web/jsview.rs): each answers in one
+// call what would take several calls from wasm into JS. They read and sort; every decision is
+// the Rust core's.
 let memory, at, heap = new Float64Array(0);
 const keys = new Map(), utf8 = new TextDecoder();
 export function place(m, a) { memory = m; at = a / 8; }
@@ -58,4 +59,28 @@ export function data(e) {
 export function sender(e, f, o) {
   const w = f.contentWindow;
   return w === null || e.source !== w ? 0 : e.origin === o ? 2 : 1;
+}
+// Then the app's callbacks (src/web/listeners.rs): a Map from a small number, which
+// names an event or command, to a list of `{ f }` entries in registration order. A list is
+// never changed in place, only replaced, so a delivery that is running keeps the list it began
+// with while a callback subscribes or unsubscribes.
+export function listeners() { return new Map(); }
+export function add(m, k, f) {
+  const entry = { f };
+  m.set(k, [...(m.get(k) || []), entry]);
+  return {
+    off() {
+      const list = m.get(k);
+      if (list !== undefined) m.set(k, list.filter((e) => e !== entry));
+    },
+  };
+}
+export function emit(m, k, a, b) {
+  const list = m.get(k);
+  if (list === undefined) return;
+  for (const { f } of list) {
+    // One callback's exception must not stop delivery to the others; show it where the app's
+    // developer looks.
+    try { f(a, b); } catch (e) { console.error('deskbridge: a listener threw', e); }
+  }
 }
