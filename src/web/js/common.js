@@ -4,10 +4,13 @@
 let memory, at, heap = new Float64Array(0);
 const keys = new Map(), utf8 = new TextDecoder();
 export function place(m, a) { memory = m; at = a / 8; }
+// The name of n bytes at address p, made once. Kept by address alone, a small integer, which a
+// Map looks up several times faster than an address-and-length double; the names are ASCII, so
+// the length checks that it is the same name (were two names to start at one address, the other
+// would be made anew, never mistaken).
 export function key(p, n) {
-  const id = p + n * 4294967296;
-  let k = keys.get(id);
-  if (k === undefined) keys.set(id, k = utf8.decode(new Uint8Array(memory.buffer, p, n)));
+  let k = keys.get(p);
+  if (k === undefined || k.length !== n) keys.set(p, k = utf8.decode(new Uint8Array(memory.buffer, p, n)));
   return k;
 }
 export function view(v) {
