@@ -459,9 +459,9 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
                 }
                 return;
             };
-            let all = match called {
+            let all = match called.map(|v| (v.as_bool(), v)) {
                 Err(e) => return answer(&inner, &reply, Err(("REJECTED", error_text(&e)))),
-                Ok(v) if v.is_undefined() => {
+                Ok((Some(false), _)) => {
                     let message = [
                         "the workstation has no handler for ",
                         command.name().as_str(),
@@ -469,8 +469,8 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
                     .concat();
                     return answer(&inner, &reply, Err((UNHANDLED, message)));
                 }
-                Ok(v) if v.is_null() => return answer(&inner, &reply, Ok(())),
-                Ok(all) => all.unchecked_into::<js_sys::Promise>(),
+                Ok((Some(true), _)) => return answer(&inner, &reply, Ok(())),
+                Ok((None, all)) => all.unchecked_into::<js_sys::Promise>(),
             };
             let weak = Rc::downgrade(&inner);
             let _ = super::listeners::on_settled(&all, move |outcome| {
@@ -498,8 +498,8 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
 
 #[wasm_bindgen(module = "/src/web/js/frame.js")]
 extern "C" {
-    /// Call each handler of `key` in `listeners` with `(data, raw)`: `undefined` when there is
-    /// none, `null` when none returned a promise, else a promise of all those returned. Err is
+    /// Call each handler of `key` in `listeners` with `(data, raw)`: `false` when there is
+    /// none, `true` when none returned a promise, else a promise of all those returned. Err is
     /// the first exception a handler threw, after every handler was called.
     #[wasm_bindgen(catch, js_name = handle)]
     fn call_handlers(

@@ -12,12 +12,12 @@ const thenable = (v) => {
   try { return typeof v === 'object' && v !== null && typeof v.then === 'function'; }
   catch (_) { return false; }
 };
-// Call each handler of command `k` (a common.js list) with (a, b): undefined when there is none,
-// else null when none returned a promise, or a promise of all those returned. The first
+// Call each handler of command `k` (a common.js list) with (a, b): false when there is none,
+// else true when none returned a promise, or a promise of all those returned. The first
 // exception a handler threw is thrown after every handler was called.
 export function handle(m, k, a, b) {
   const list = m.get(k);
-  if (list === undefined || list.length === 0) return undefined;
+  if (list === undefined || list.length === 0) return false;
   const waits = [];
   let threw = false, thrown;
   for (const { f } of list) {
@@ -29,7 +29,7 @@ export function handle(m, k, a, b) {
     }
   }
   if (threw) throw thrown;
-  return waits.length === 0 ? null : Promise.all(waits);
+  return waits.length === 0 || Promise.all(waits);
 }
 export function postResult(to, origin, type, source, id, ok, code, error) {
   const data = { id, ok };
