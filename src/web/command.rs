@@ -21,10 +21,6 @@ extern "C" {
     /// `Date.now()` (0 at the least) if `element.isConnected`, else -1.
     #[wasm_bindgen(js_name = connectedAt)]
     fn connected_at(element: &web_sys::HtmlIFrameElement) -> f64;
-    /// Post `message` on `to`: a port when `origin` is undefined, else a window, to `origin`
-    /// only. A failure to post is ignored, as for every message the host posts.
-    #[wasm_bindgen(js_name = post)]
-    fn post_message(to: &JsValue, origin: &JsValue, message: &JsValue);
     /// [`post_message`] of `{ type, data: { [key]: value }, id }` (no `data` when `key` is
     /// undefined, no `id` when `id` is).
     #[wasm_bindgen(js_name = postCommand)]
@@ -36,6 +32,14 @@ extern "C" {
         value: &JsValue,
         id: Option<f64>,
     );
+}
+
+#[wasm_bindgen(module = "/src/web/js/common.js")]
+extern "C" {
+    /// Post `message` on `to`: a port when `origin` is undefined, else a window, to `origin`
+    /// only. A failure to post is ignored, as for every message the host posts.
+    #[wasm_bindgen(js_name = post)]
+    fn post_message(to: &JsValue, origin: &JsValue, message: &JsValue);
 }
 
 /// The host's promises of commands not settled yet, by ticket, held in JS: a promise is made,

@@ -178,10 +178,6 @@ pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {
 
 #[wasm_bindgen(module = "/src/web/js/host.js")]
 extern "C" {
-    /// A new iframe for `DeskHost.create` in `container`'s document, not yet in it: sized by
-    /// `options.width` and `options.height` (a number is in px; default 100% by 600px), with no
-    /// border, titled `options.title` (default "Agent workstation"). `None` when the container
-    /// is in no document.
     /// Call `f` after each change to the iframe's document that leaves the iframe out of it,
     /// until the returned observer is disconnected.
     #[wasm_bindgen(js_name = watch)]
@@ -189,6 +185,10 @@ extern "C" {
         iframe: &web_sys::HtmlIFrameElement,
         f: &Closure<dyn FnMut()>,
     ) -> web_sys::MutationObserver;
+    /// A new iframe for `DeskHost.create` in `container`'s document, not yet in it: sized by
+    /// `options.width` and `options.height` (a number is in px; default 100% by 600px), with no
+    /// border, titled `options.title` (default "Agent workstation"). `None` when the container
+    /// is in no document.
     #[wasm_bindgen(js_name = iframe)]
     fn make_iframe(
         container: &web_sys::Element,

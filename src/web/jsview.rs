@@ -12,7 +12,6 @@ use wasm_bindgen::prelude::*;
 /// copy.
 #[cfg(any(feature = "host", feature = "frame"))]
 pub(crate) fn js_key(name: &'static str) -> JsValue {
-    placed();
     let (p, n) = at(name);
     key(p, n)
 }
@@ -68,8 +67,10 @@ fn placed() {
     }
 }
 
-/// A `'static` string as the (address, length) pair `key` in `js/common.js` reads it by.
+/// A `'static` string as the (address, length) pair `key` in `js/common.js` reads it by, once
+/// [`placed`] made sure `key` knows which memory to read.
 fn at(s: &'static str) -> (u32, u32) {
+    placed();
     (s.as_ptr() as u32, s.len() as u32)
 }
 
@@ -121,7 +122,6 @@ impl JsView {
     /// A view of `object[name]`, read and sorted in one call: `undefined` if `object` is not an
     /// object.
     pub fn field_of(object: &JsValue, name: &'static str) -> JsView {
-        placed();
         let (p, n) = at(name);
         sorted(field(object, p, n))
     }
@@ -193,7 +193,6 @@ impl View for JsView {
         if !self.has_fields() {
             return false;
         }
-        placed();
         let ((p, n), (q, m)) = (at(key), at(s));
         is(&self.value, p, n, q, m)
     }
@@ -203,7 +202,6 @@ impl View for JsView {
         if self.kind != Kind::String {
             return false;
         }
-        placed();
         let (p, n) = at(s);
         eq(&self.value, p, n)
     }
@@ -240,7 +238,6 @@ impl View for JsView {
 
 /// `options[key]`, or `undefined` when `options` is not an object or its getter throws.
 pub(crate) fn get(options: &JsValue, key: &'static str) -> JsValue {
-    placed();
     let (p, n) = at(key);
     get_key(options, p, n)
 }

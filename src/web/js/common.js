@@ -1,6 +1,6 @@
-// What both sides call into JS for. First the readers (src/web/jsview.rs): each answers in one
-// call what would take several calls from wasm into JS. They read and sort; every decision is
-// the Rust core's.
+// What both sides call into JS for: the readers, a post, the app's callbacks. First the readers
+// (src/web/jsview.rs): each answers in one call what would take several calls from wasm into JS.
+// They read and sort; every decision is the Rust core's.
 let memory, at, heap = new Float64Array(0);
 const keys = new Map(), utf8 = new TextDecoder();
 export function place(m, a) { memory = m; at = a / 8; }
@@ -62,6 +62,14 @@ export function data(e) {
 export function sender(e, f, o) {
   const w = f.contentWindow;
   return w === null || e.source !== w ? 0 : e.origin === o ? 2 : 1;
+}
+// Then a post, for host.js, frame.js and the host's own messages: m on `to`, a port when origin
+// is undefined, else a window, to that origin only (never '*'). A failure to post is ignored.
+export function post(to, origin, m) {
+  try {
+    if (origin === undefined) to.postMessage(m);
+    else to.postMessage(m, origin);
+  } catch (_) {}
 }
 // Then the app's callbacks (src/web/listeners.rs): a Map from a small number, which
 // names an event or command, to a list of `{ f }` entries in registration order. A list is

@@ -1,5 +1,7 @@
 // DeskFrame's one-call helpers (src/web/envelope.rs says what each does); see host.js for why
 // these are modules and not `inline_js` snippets.
+import { post } from './common.js';
+
 export function envelope(type, data, source) {
   return { type, data, timestamp: Date.now(), source };
 }
@@ -34,9 +36,5 @@ export function handle(m, k, a, b) {
 export function postResult(to, origin, type, source, id, ok, code, error) {
   const data = { id, ok };
   if (code !== undefined) { data.code = code; data.error = error; }
-  const m = envelope(type, data, source);
-  try {
-    if (origin === undefined) to.postMessage(m);
-    else to.postMessage(m, origin);
-  } catch (_) {}
+  post(to, origin, envelope(type, data, source));
 }

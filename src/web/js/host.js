@@ -2,6 +2,8 @@
 // does), and DOM work of DeskHost (src/web/host.rs). Modules of their own, not
 // `inline_js` snippets: wasm-bindgen numbers inline snippets per build (inline0.js, ...), and the
 // host-only, frame-only and full builds share one snippets/ folder in pkg/ and in pkg/web/.
+import { post } from './common.js';
+
 export function settlers() { return new Map(); }
 export function defer(m, t) {
   return new Promise((resolve, reject) => { m.set(t, [resolve, reject]); });
@@ -13,12 +15,6 @@ export function settle(m, t, ok, v) {
   d[ok ? 0 : 1](v);
 }
 export function connectedAt(e) { return e.isConnected ? Math.max(Date.now(), 0) : -1; }
-export function post(to, origin, m) {
-  try {
-    if (origin === undefined) to.postMessage(m);
-    else to.postMessage(m, origin);
-  } catch (_) {}
-}
 export function postCommand(to, origin, type, key, value, id) {
   const m = { type };
   if (key !== undefined) m.data = { [key]: value };
