@@ -10,6 +10,12 @@
 //                         the server's origins (default 127.0.0.1:8740, localhost:8741, 127.0.0.1:8742)
 //   BENCH_OUT_DIR=DIR     where the JSON goes (default target/bench)
 //   BENCH_README=1        also put the new table into README.md's "Performance" section
+//   BENCH_BUILD_B=DIR     also measure another build of the package (DIR under target/, holding
+//                         web/host.js, e.g. a copy of pkg made from other code) as candidates
+//                         deskbridge-seed-b and deskbridge-b, in the same rounds: an A/B of two
+//                         versions that the machine's drift between runs cannot blur
+//   BENCH_ONLY=ID,...     run only these candidates (ids as in CANDIDATES below) and raw-window,
+//                         the reference, e.g. BENCH_ONLY=deskbridge-seed for a quicker A/B
 //
 // Prints the medians as a markdown table (the one README.md shows) and writes every sample to
 // DIR/latest.json and a timestamped copy. Exits 1 if a candidate failed to deliver every event
@@ -69,7 +75,7 @@ for (const [, file] of hostGlue.matchAll(/["']\.\/(snippets\/[^"']+\.js)["']/g))
 const penpal = vendor('penpal', 'dist/penpal.min.js');
 const postRobot = vendor('post-robot', 'dist/post-robot.min.js');
 
-const CANDIDATES = [
+const ALL_CANDIDATES = [
   { id: 'raw-window', name: 'raw `window.postMessage`', page: 'window-host.html', files: [] },
   { id: 'raw-port', name: 'raw `MessageChannel` port', page: 'port-host.html', files: [] },
   { id: 'deskbridge-seed', name: 'deskbridge host, seed-only workstation', page: 'deskbridge-host.html?peer=seed', files: DESKBRIDGE_FILES },
@@ -77,6 +83,30 @@ const CANDIDATES = [
   { id: 'penpal', name: `penpal ${penpal.version}`, page: 'penpal-host.html', files: [penpal.file] },
   { id: 'post-robot', name: `post-robot ${postRobot.version}`, page: 'post-robot-host.html', files: [postRobot.file] },
 ];
+const buildB = env.BENCH_BUILD_B ? path.resolve(root, env.BENCH_BUILD_B) : null;
+if (buildB) {
+  if (!buildB.startsWith(path.join(root, 'target') + path.sep) || !fs.existsSync(path.join(buildB, 'web/host.js'))) {
+    console.error(`bench: BENCH_BUILD_B must be a directory under target/ with web/host.js, got ${env.BENCH_BUILD_B}`);
+    process.exit(64);
+  }
+  const web = `/${path.relative(root, path.join(buildB, 'web'))}`;
+  const files = DESKBRIDGE_FILES.map((f) => path.join(path.relative(root, buildB), path.relative('pkg', f)));
+  ALL_CANDIDATES.push(
+    { id: 'deskbridge-seed-b', name: `deskbridge host (${web}), seed-only workstation`, page: `deskbridge-host.html?peer=seed&build=${web}`, files },
+    { id: 'deskbridge-b', name: `deskbridge (${web}) ↔ deskbridge`, page: `deskbridge-host.html?peer=deskbridge&build=${web}`, files },
+  );
+}
+const only = env.BENCH_ONLY ? new Set(['raw-window', ...env.BENCH_ONLY.split(',')]) : null;
+const unknown = only && [...only].filter((id) => !ALL_CANDIDATES.some((c) => c.id === id));
+if (unknown?.length) {
+  console.error(`bench: BENCH_ONLY names no candidate ${unknown.join(', ')}; ids: ${ALL_CANDIDATES.map((c) => c.id).join(', ')}`);
+  process.exit(64);
+}
+if ((only || buildB) && env.BENCH_README === '1') {
+  console.error('bench: BENCH_README needs every candidate of this build only; leave BENCH_ONLY and BENCH_BUILD_B unset');
+  process.exit(64);
+}
+const CANDIDATES = only ? ALL_CANDIDATES.filter((c) => only.has(c.id)) : ALL_CANDIDATES;
 
 /** The bytes a page downloads for the library, each file gzipped at level 9 as a server would. */
 function gzipBytes(files) {
@@ -227,9 +257,15 @@ async function main() {
       },
     };
   });
-  const raw = results.find((r) => r.id === 'raw-window').median.eventsPerSec;
+  const rawResult = results.find((r) => r.id === 'raw-window');
+  const raw = rawResult.median.eventsPerSec;
+  const rawByRound = new Map(rawResult.runs.filter((r) => r.ok).map((r) => [r.round, r.eventsPerSec]));
   for (const r of results) {
     r.median.timesRaw = r.median.eventsPerSec === null || !raw ? null : r.median.eventsPerSec / raw;
+    // The median of each round's own ratio to raw (JSON only): slow drift in the machine's load
+    // between rounds cancels out of it, which the ratio of medians the table shows keeps.
+    r.median.timesRawPaired = median(r.runs.filter((x) => x.ok && rawByRound.has(x.round))
+      .map((x) => x.eventsPerSec / rawByRound.get(x.round)));
   }
 
   const date = new Date().toISOString();

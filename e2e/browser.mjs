@@ -12,6 +12,8 @@ export async function launch() {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      // Extra switches for a diagnostic run (bench/tools), e.g. `--js-flags=--no-liftoff`.
+      ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean),
     ],
   });
 }

@@ -29,9 +29,9 @@ enum FrameKey {
 
 impl FrameKey {
     /// This name's key in the app's listeners.
-    fn id(self) -> u32 {
+    fn id(self) -> i32 {
         match self {
-            FrameKey::Command(c) => c as u32,
+            FrameKey::Command(c) => c as i32,
             FrameKey::Error => 3,
         }
     }
@@ -504,7 +504,7 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = handle)]
     fn call_handlers(
         listeners: &Listeners,
-        key: u32,
+        key: i32,
         data: &JsValue,
         raw: &JsValue,
     ) -> Result<JsValue, JsValue>;

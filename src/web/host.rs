@@ -5,7 +5,7 @@ use crate::prelude::*;
 use super::command::{connected_now, Promises};
 use super::envelope::object;
 use super::error::js_error;
-use super::jsview::{get, js_key, message_channel, sender_of, JsView, Sender};
+use super::jsview::{get, js_key, message_channel, message_from, JsView, Sender};
 use super::listeners::{
     emit, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
 };
@@ -34,9 +34,9 @@ pub(crate) enum HostKey {
 
 impl HostKey {
     /// This name's key in the app's listeners.
-    fn id(self) -> u32 {
+    fn id(self) -> i32 {
         match self {
-            HostKey::Event(e) => e as u32,
+            HostKey::Event(e) => e as i32,
             HostKey::Ready => 4,
             HostKey::Disconnected => 5,
             HostKey::Error => 6,
@@ -760,14 +760,13 @@ const MAX_PORTS: usize = 2;
 
 fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
     let inner = inner.clone();
-    let sender = {
+    let (sender, message) = {
         let i = inner.borrow();
-        sender_of(event, &i.iframe, &i.origin_js)
+        message_from(event, &i.iframe, &i.origin_js)
     };
     if sender == Sender::OtherWindow {
         return;
     }
-    let message = JsView::of_message(event);
     // Read only for a ready that says a port came with it: most messages are events.
     let mut port = None;
     let received = {

@@ -24,37 +24,38 @@ pub(crate) fn js_key(name: &'static str) -> JsValue {
 #[wasm_bindgen(module = "/src/web/js/common.js")]
 extern "C" {
     /// Have `view` and `field` write to `at` in `memory`, and `key` read names from it.
-    fn place(memory: &JsValue, at: u32);
+    fn place(memory: &JsValue, at: i32);
     /// The UTF-8 string of `n` bytes at `p` in memory as a JS string, made on first use.
-    fn key(p: u32, n: u32) -> JsValue;
+    fn key(p: i32, n: i32) -> JsValue;
     /// `o[key(p, n)]` (`undefined` if `o` is not an object or a function, or its getter throws).
     #[wasm_bindgen(js_name = get)]
-    fn get_key(o: &JsValue, p: u32, n: u32) -> JsValue;
+    fn get_key(o: &JsValue, p: i32, n: i32) -> JsValue;
     /// Sort `v` into `SORTED`: its [`KINDS`] index, then its number, its boolean as 1 or 0, or
     /// its length if it is an array (else 0).
     fn view(v: &JsValue);
     /// `get(o, p, n)`, sorted as by [`view`].
-    fn field(o: &JsValue, p: u32, n: u32) -> JsValue;
+    fn field(o: &JsValue, p: i32, n: i32) -> JsValue;
     /// `o[i]` of an array `o`, sorted as by [`view`].
-    fn item(o: &JsValue, i: u32) -> JsValue;
+    fn item(o: &JsValue, i: i32) -> JsValue;
     /// Whether `o` is an object or a function whose `o[key(p, n)]` is `key(q, m)` (`===`).
-    fn is(o: &JsValue, p: u32, n: u32, q: u32, m: u32) -> bool;
+    fn is(o: &JsValue, p: i32, n: i32, q: i32, m: i32) -> bool;
     /// Whether `v` is `key(p, n)` (`===`).
-    fn eq(v: &JsValue, p: u32, n: u32) -> bool;
+    fn eq(v: &JsValue, p: i32, n: i32) -> bool;
     /// `bytes` read as UTF-8 JSON text (a BOM or a malformed sequence fails), sorted as by
     /// [`view`]; `undefined` when they are not JSON.
     fn json(bytes: &[u8]) -> JsValue;
     /// `e.data`, sorted as by [`view`]. Named reads of a message event's own fields: read as
     /// `o[k]`, V8 takes a slow path for a DOM object's accessors.
     fn data(e: &web_sys::MessageEvent) -> JsValue;
-    /// 0 when `e.source` is not the window shown in the iframe `f` (or `f` shows none); else
-    /// 2 when `e.origin` is `o`, 1 when it is another.
-    fn sender(e: &web_sys::MessageEvent, f: &web_sys::HtmlIFrameElement, o: &JsValue) -> u8;
+    /// `e.data`, sorted as by [`view`], if `e` came from the window the iframe `f` shows, and
+    /// `undefined` (its data unread) if not; who sent it goes to `SORTED[2]`: 0 another window
+    /// (or `f` shows none), 1 `f`'s window at an origin other than `o`, 2 at `o`.
+    fn from(e: &web_sys::MessageEvent, f: &web_sys::HtmlIFrameElement, o: &JsValue) -> JsValue;
 }
 
-/// Where `view` and `field` write what they found, as `f64` bits: atomics, since JS writes them
-/// behind the compiler's back; read right after each call.
-static SORTED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+/// Where `view` and `field` write what they found (and `from` who sent a message), as `f64`
+/// bits: atomics, since JS writes them behind the compiler's back; read right after each call.
+static SORTED: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
 
 /// Whether `place` told `js/common.js` where `SORTED` is and which memory to read.
 static PLACED: AtomicBool = AtomicBool::new(false);
@@ -63,20 +64,20 @@ static PLACED: AtomicBool = AtomicBool::new(false);
 /// call into it.
 fn placed() {
     if !PLACED.swap(true, Ordering::Relaxed) {
-        place(&wasm_bindgen::memory(), SORTED.as_ptr() as u32);
+        place(&wasm_bindgen::memory(), SORTED.as_ptr() as i32);
     }
 }
 
 /// A `'static` string as the (address, length) pair `key` in `js/common.js` reads it by, once
 /// [`placed`] made sure `key` knows which memory to read.
-fn at(s: &'static str) -> (u32, u32) {
+fn at(s: &'static str) -> (i32, i32) {
     placed();
-    (s.as_ptr() as u32, s.len() as u32)
+    (s.as_ptr() as i32, s.len() as i32)
 }
 
 /// A view of `value`, which a reader just returned and sorted.
 fn sorted(value: JsValue) -> JsView {
-    let [kind, scalar] = &SORTED;
+    let [kind, scalar, _] = &SORTED;
     JsView {
         value,
         kind: KINDS
@@ -159,18 +160,23 @@ pub(crate) enum Sender {
     Expected,
 }
 
-/// Whether `event` came from the window `iframe` shows now, and from `origin` (a JS string).
+/// Who posted `event`, and a view of its data: the data is read only if it came from the window
+/// `iframe` shows now (else it is `undefined`). Compared in JS, in the same call that reads the
+/// data: no copy of the window or the origin (`origin`, a JS string) into wasm.
 #[cfg(feature = "host")]
-pub(crate) fn sender_of(
+pub(crate) fn message_from(
     event: &web_sys::MessageEvent,
     iframe: &web_sys::HtmlIFrameElement,
     origin: &JsValue,
-) -> Sender {
-    match sender(event, iframe, origin) {
+) -> (Sender, JsView) {
+    placed();
+    let data = sorted(from(event, iframe, origin));
+    let sender = match f64::from_bits(SORTED[2].load(Ordering::Relaxed)) as u8 {
         0 => Sender::OtherWindow,
         1 => Sender::OtherOrigin,
         _ => Sender::Expected,
-    }
+    };
+    (sender, data)
 }
 
 impl View for JsView {
@@ -227,7 +233,7 @@ impl View for JsView {
     }
 
     fn item(&self, index: usize) -> Option<Self> {
-        let i = u32::try_from(index).ok()?;
+        let i = i32::try_from(index).ok()?;
         if index >= self.length()? {
             return None;
         }

@@ -20,10 +20,10 @@ extern "C" {
     #[wasm_bindgen(js_name = listeners)]
     fn new_listeners() -> Listeners;
     #[wasm_bindgen(js_name = add)]
-    fn add_listener(listeners: &Listeners, key: u32, f: &js_sys::Function) -> Subscription;
+    fn add_listener(listeners: &Listeners, key: i32, f: &js_sys::Function) -> Subscription;
     /// Call each callback of `key` with `(a, b)`, in order. One that throws is logged with
     /// `console.error` and stops no other.
-    pub(crate) fn emit(listeners: &Listeners, key: u32, a: &JsValue, b: &JsValue);
+    pub(crate) fn emit(listeners: &Listeners, key: i32, a: &JsValue, b: &JsValue);
     /// Drop every callback.
     #[wasm_bindgen(method)]
     pub(crate) fn clear(this: &Listeners);
@@ -45,7 +45,7 @@ impl Listeners {
 
     /// Register `f` under `key`; the returned subscription's `off()` removes it (only this
     /// registration, if `f` was registered more than once).
-    pub(crate) fn add(&self, key: u32, f: &js_sys::Function) -> Subscription {
+    pub(crate) fn add(&self, key: i32, f: &js_sys::Function) -> Subscription {
         add_listener(self, key, f)
     }
 }

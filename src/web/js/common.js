@@ -59,9 +59,15 @@ export function json(bytes) {
 export function data(e) {
   return view(e.data);
 }
-export function sender(e, f, o) {
+// The data of a message event e, sorted as by `view`, if it came from the window that the
+// iframe f shows; else undefined, its data unread. The third slot says which: 0 another window
+// (or f shows none), 1 f's window at an origin other than o, 2 f's window at o.
+export function from(e, f, o) {
   const w = f.contentWindow;
-  return w === null || e.source !== w ? 0 : e.origin === o ? 2 : 1;
+  const sender = w === null || e.source !== w ? 0 : e.origin === o ? 2 : 1;
+  const v = view(sender === 0 ? undefined : e.data);
+  heap[at + 2] = sender;
+  return v;
 }
 // Then a post, for host.js, frame.js and the host's own messages: m on `to`, a port when origin
 // is undefined, else a window, to that origin only (never '*'). A failure to post is ignored.
