@@ -21,6 +21,9 @@ pub(crate) fn js_key(name: &'static str) -> JsValue {
 // decision about it is the core's. None throws: a value that cannot be read reads as
 // `undefined`. What they sort a value into goes to `SORTED`, in wasm memory: handing back more
 // than one value through wasm-bindgen's own glue would make a typed array for every call.
+// Addresses and lengths cross as `i32` (wasm memory stays below 2 GiB): a function whose
+// arguments need no conversion is imported by the wasm as it is, while a `u32` argument gets a
+// wasm-bindgen wrapper around it (to apply `>>> 0`), one more JS call on every call.
 #[wasm_bindgen(module = "/src/web/js/common.js")]
 extern "C" {
     /// Have `view` and `field` write to `at` in `memory`, and `key` read names from it.

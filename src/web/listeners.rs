@@ -22,7 +22,8 @@ extern "C" {
     #[wasm_bindgen(js_name = add)]
     fn add_listener(listeners: &Listeners, key: i32, f: &js_sys::Function) -> Subscription;
     /// Call each callback of `key` with `(a, b)`, in order. One that throws is logged with
-    /// `console.error` and stops no other.
+    /// `console.error` and stops no other. (Keys are `i32`, not `u32`, so that the wasm
+    /// imports this as it is, without a wrapper: see `jsview.rs`.)
     pub(crate) fn emit(listeners: &Listeners, key: i32, a: &JsValue, b: &JsValue);
     /// Drop every callback.
     #[wasm_bindgen(method)]
