@@ -140,7 +140,15 @@ async function runOnce(browser, candidate) {
   const page = await context.newPage();
   const pageErrors = [];
   const consoleErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // An error before the page published `window.bench` (its library failed to load, say) ends
+  // the run at once instead of after the 20 s wait.
+  let failLoad;
+  const loadFailed = new Promise((_, reject) => { failLoad = reject; });
+  loadFailed.catch(() => {});
+  page.on('pageerror', (e) => {
+    pageErrors.push(e.message);
+    failLoad(new Error(`the page failed while loading: ${e.message}`));
+  });
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(m.text());
   });
@@ -148,7 +156,7 @@ async function runOnce(browser, candidate) {
   url.searchParams.set('ws', WORKSTATION);
   try {
     await page.goto(url.href);
-    await page.waitForFunction(() => window.bench, null, { timeout: 20000 });
+    await Promise.race([page.waitForFunction(() => window.bench, null, { timeout: 20000 }), loadFailed]);
     const startupMs = await page.evaluate(() => window.bench.startup());
     await page.waitForTimeout(SETTLE_MS);
     const burst = await page.evaluate((n) => window.bench.burst(n), EVENTS);

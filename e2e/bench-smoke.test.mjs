@@ -1,6 +1,7 @@
 // `make bench` in its quick mode (BENCH_QUICK=1: one round, 200 events, 20 round trips), on ports
 // of its own: every candidate connects, delivers every event valid and in order, completes its
-// round trips, and lands in the JSON. No timing is asserted: the figures are for reading.
+// round trips, and lands in the JSON. No timing is asserted: the figures are for reading. Then
+// the options for comparing builds (BENCH_ONLY, BENCH_BUILD_B).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,22 +13,28 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CANDIDATES = ['raw-window', 'raw-port', 'deskbridge-seed', 'deskbridge', 'penpal', 'post-robot'];
 
+/** Run bench/run.mjs in quick mode on ports of its own with `env` added; its exit code and output. */
+function runBench(env, out) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bench/run.mjs'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        BENCH_QUICK: '1',
+        BENCH_OUT_DIR: out,
+        BENCH_HOST_ADDR: '127.0.0.1:8750',
+        BENCH_WORKSTATION_ADDR: 'localhost:8751',
+        BENCH_HOSTILE_ADDR: '127.0.0.1:8752',
+        ...env,
+      },
+    }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+  });
+}
+
 test('the benchmark harness runs every candidate end to end (quick mode)', { timeout: 120_000 }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'deskbridge-bench-'));
   try {
-    const { code, stdout, stderr } = await new Promise((resolve) => {
-      execFile(process.execPath, ['bench/run.mjs'], {
-        cwd: root,
-        env: {
-          ...process.env,
-          BENCH_QUICK: '1',
-          BENCH_OUT_DIR: out,
-          BENCH_HOST_ADDR: '127.0.0.1:8750',
-          BENCH_WORKSTATION_ADDR: 'localhost:8751',
-          BENCH_HOSTILE_ADDR: '127.0.0.1:8752',
-        },
-      }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
-    });
+    const { code, stdout, stderr } = await runBench({}, out);
     assert.equal(code, 0, `bench/run.mjs failed:\n${stdout}\n${stderr}`);
 
     const report = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
@@ -53,5 +60,48 @@ test('the benchmark harness runs every candidate end to end (quick mode)', { tim
     assert.ok(fs.readdirSync(out).some((f) => /^bench-.*\.json$/.test(f)), 'timestamped copy');
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('BENCH_ONLY and BENCH_BUILD_B refuse what they cannot run, before starting a browser', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'deskbridge-bench-'));
+  try {
+    const unknown = await runBench({ BENCH_ONLY: 'deskbridge-seed,nonesuch' }, out);
+    assert.equal(unknown.code, 64);
+    assert.match(unknown.stderr, /nonesuch/);
+    const outside = await runBench({ BENCH_BUILD_B: 'pkg' }, out);
+    assert.equal(outside.code, 64);
+    assert.match(outside.stderr, /under target\//);
+    const partial = await runBench({ BENCH_ONLY: 'deskbridge', BENCH_README: '1' }, out);
+    assert.equal(partial.code, 64, 'a partial run never replaces the README table');
+    assert.equal(fs.readdirSync(out).length, 0, 'nothing was measured');
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('BENCH_BUILD_B measures the other build in the same run: a broken copy fails, this build passes', { timeout: 120_000 }, async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'deskbridge-bench-'));
+  const copy = fs.mkdtempSync(path.join(root, 'target', 'bench-build-b-'));
+  try {
+    fs.cpSync(path.join(root, 'pkg'), copy, { recursive: true });
+    // The copy's host page build throws as it loads: its candidate can only pass if it is not
+    // what the page loaded.
+    fs.appendFileSync(path.join(copy, 'web/host.js'), '\nthrow new Error("build B is broken on purpose");\n');
+    const { code, stdout, stderr } = await runBench({
+      BENCH_BUILD_B: path.relative(root, copy),
+      BENCH_ONLY: 'deskbridge-seed,deskbridge-seed-b',
+    }, out);
+    assert.equal(code, 1, `${stdout}\n${stderr}`);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
+    assert.deepEqual(report.candidates.map((c) => c.id), ['raw-window', 'deskbridge-seed', 'deskbridge-seed-b']);
+    const byId = Object.fromEntries(report.candidates.map((c) => [c.id, c]));
+    assert.equal(byId['deskbridge-seed'].failedRuns, 0);
+    assert.equal(byId['deskbridge-seed-b'].failedRuns, 1);
+    assert.match(stderr, /deskbridge-seed-b: .*broken on purpose/);
+    assert.ok(byId['deskbridge-seed'].median.timesRawPaired > 0, 'the paired ratio is in the JSON');
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(copy, { recursive: true, force: true });
   }
 });
