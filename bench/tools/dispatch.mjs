@@ -6,7 +6,9 @@
 // go to every page, so the difference between two pages is the difference between their
 // listeners. A diagnostic, not a benchmark: a real page never receives a synthetic event, and
 // the bench (bench/run.mjs) measures real ones. Default pages: the raw window listener and
-// deskbridge against a seed-only peer. Needs `make pkg`; uses the bench's ports (run it in
+// deskbridge against a seed-only peer. TASKS=1 dispatches each event in a task of its own (a
+// MessageChannel post to the page itself), with the browser's own code run between two of them,
+// as in real delivery; the time then includes that task's cost, the same on every page. Needs `make pkg`; uses the bench's ports (run it in
 // `unshare --net`).
 import { withBenchPage } from './page.mjs';
 
@@ -17,7 +19,7 @@ if (pages.length === 0) pages.push('window-host.html', 'deskbridge-host.html?pee
 
 for (const pagePath of pages) {
   await withBenchPage(pagePath, async (page) => {
-    const perEvent = await page.evaluate(({ n, rounds }) => {
+    const perEvent = await page.evaluate(async ({ n, rounds, tasks }) => {
       const iframe = document.querySelector('iframe');
       const origin = new URL(new URLSearchParams(location.search).get('ws')).origin;
       const source = iframe.contentWindow;
@@ -27,14 +29,27 @@ for (const pagePath of pages) {
         const message = { type: 'unread_message_count', data, timestamp: Date.now(), source: 'bytedesk-desktop' };
         events.push(new MessageEvent('message', { data: message, origin, source }));
       }
+      // Each event in a task of its own: the next is dispatched when a message posted to the
+      // page itself arrives.
+      const inTasks = () => new Promise((resolve) => {
+        const { port1, port2 } = new MessageChannel();
+        let i = 0;
+        port1.onmessage = () => {
+          dispatchEvent(events[i++]);
+          if (i < events.length) port2.postMessage(0);
+          else { port1.close(); resolve(); }
+        };
+        port2.postMessage(0);
+      });
       const times = [];
       for (let r = 0; r < rounds; r++) {
         const t = performance.now();
-        for (const e of events) dispatchEvent(e);
+        if (tasks) await inTasks();
+        else for (const e of events) dispatchEvent(e);
         times.push((performance.now() - t) * 1000 / n);
       }
       return times;
-    }, { n: N, rounds: ROUNDS });
+    }, { n: N, rounds: ROUNDS, tasks: process.env.TASKS === '1' });
     const median = [...perEvent].sort((a, b) => a - b)[perEvent.length >> 1];
     console.log(`${pagePath.padEnd(32)} median ${median.toFixed(2)} µs/event  (rounds: ${perEvent.map((t) => t.toFixed(2)).join(' ')})`);
   });
