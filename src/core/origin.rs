@@ -15,7 +15,7 @@
 
 use crate::prelude::*;
 
-use crate::core::text::{find_byte, rfind_byte};
+use crate::core::text::{find_byte, rfind_byte, trim_end_byte};
 use core::fmt;
 
 /// Why a string is not an acceptable origin or URL.
@@ -229,15 +229,9 @@ fn backslashes_as_slashes(text: &str) -> String {
     out
 }
 
-/// `host` without its trailing dots (`example.com.` is `example.com`).
-fn without_trailing_dots(host: &str) -> &str {
-    host.get(..rfind_byte(host, |b| b != b'.').map_or(0, |i| i + 1))
-        .unwrap_or_default()
-}
-
 /// The last label of `host`, trailing dots aside: `com` for `example.com.`.
 fn last_label(host: &str) -> &str {
-    let host = without_trailing_dots(host);
+    let host = trim_end_byte(host, b'.');
     host.get(rfind_byte(host, |b| b == b'.').map_or(0, |i| i + 1)..)
         .unwrap_or_default()
 }
@@ -518,8 +512,7 @@ impl HttpUrl {
     pub fn path_prefix(&self) -> &str {
         let end = find_byte(&self.rest, |b| b == b'?' || b == b'#').unwrap_or(self.rest.len());
         let path = self.rest.get(..end).unwrap_or_default();
-        path.get(..rfind_byte(path, |b| b != b'/').map_or(0, |i| i + 1))
-            .unwrap_or_default()
+        trim_end_byte(path, b'/')
     }
 }
 
@@ -562,7 +555,7 @@ impl OriginPattern {
             return Err(OriginError::Wildcard);
         }
         let domain = canonical_host(domain)?;
-        let single_label = find_byte(without_trailing_dots(&domain), |b| b == b'.').is_none();
+        let single_label = find_byte(trim_end_byte(&domain, b'.'), |b| b == b'.').is_none();
         if single_label || last_label(&domain).bytes().all(|b| b.is_ascii_digit()) {
             return Err(OriginError::Wildcard);
         }

@@ -37,6 +37,13 @@ pub(crate) fn rfind_byte(s: &str, is: impl Fn(u8) -> bool) -> Option<usize> {
     s.bytes().rposition(is)
 }
 
+/// `s` without the copies of the ASCII byte `b` it ends with (`str::trim_end_matches` for one
+/// byte; see [`find_byte`] for why not that).
+pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
+    s.get(..rfind_byte(s, |c| c != b).map_or(0, |i| i + 1))
+        .unwrap_or_default()
+}
+
 /// Whether `n` is a finite whole number: `n.fract() == 0.0`, which is not in `core`.
 pub fn is_whole(n: f64) -> bool {
     // Every f64 of magnitude 2^52 or more is whole; below that, an i64 holds the whole part
