@@ -754,6 +754,8 @@ async fn a_malformed_event_from_the_workstation_is_reported_and_the_next_one_wor
     let malformed = [
         json!({ "type": "unread_message_count", "data": { "totalUnreadCount": "many" } }),
         json!({ "type": "unread_message_count", "data": { "totalUnreadCount": -1 } }),
+        json!({ "type": "unread_message_count", "data": { "unreadThreads": [] } }),
+        json!({ "type": "unread_message_count", "data": { "totalUnreadCount": 1 }, "timestamp": "today" }),
         json!({ "type": "new_visitor_message", "data": { "thread": { "topic": "no uid" } } }),
         json!({ "type": "agent_status_changed", "data": { "status": 7 } }),
         json!({ "type": "thread_status_changed", "data": "closed" }),
@@ -761,7 +763,9 @@ async fn a_malformed_event_from_the_workstation_is_reported_and_the_next_one_wor
     for m in &malformed {
         let mut m = m.clone();
         m["source"] = json!("bytedesk-desktop");
-        m["timestamp"] = json!(1_752_724_832_000u64);
+        if m.get("timestamp").is_none() {
+            m["timestamp"] = json!(1_752_724_832_000u64);
+        }
         post(&h, json!({ "fixture": "post", "message": m }));
     }
     wait_reports(&h, "posted", malformed.len()).await;

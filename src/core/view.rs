@@ -29,6 +29,52 @@ pub enum Kind {
     Other,
 }
 
+/// What a decoder learns of a field that it checks but never keeps or reads into: its kind, and
+/// its number or its boolean. A view over JS values reads it without taking the value itself
+/// into wasm.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Peek {
+    /// The field's kind ([`Kind::Undefined`] when it is absent).
+    pub kind: Kind,
+    /// Its number, or its boolean as 1 or 0, as `kind` says.
+    scalar: f64,
+}
+
+impl Peek {
+    /// A field of kind `kind` whose number, or boolean as 1 or 0, is `scalar`.
+    pub fn new(kind: Kind, scalar: f64) -> Peek {
+        Peek { kind, scalar }
+    }
+
+    /// What `v`, a field as [`View::field`] answers it, is.
+    pub fn of<V: View>(v: Option<V>) -> Peek {
+        let Some(v) = v else {
+            return Peek::new(Kind::Undefined, 0.0);
+        };
+        let scalar = match v.kind() {
+            Kind::Number => v.number().unwrap_or(0.0),
+            Kind::Bool => f64::from(u8::from(v.boolean() == Some(true))),
+            _ => 0.0,
+        };
+        Peek::new(v.kind(), scalar)
+    }
+
+    /// The number, if the field is one.
+    pub fn number(self) -> Option<f64> {
+        (self.kind == Kind::Number).then_some(self.scalar)
+    }
+
+    /// The boolean, if the field is one.
+    pub fn boolean(self) -> Option<bool> {
+        (self.kind == Kind::Bool).then_some(self.scalar != 0.0)
+    }
+
+    /// Whether the field is absent, `undefined` or `null`.
+    pub fn is_nullish(self) -> bool {
+        matches!(self.kind, Kind::Undefined | Kind::Null)
+    }
+}
+
 /// Read access to one value of a message. Every method is total: asking a string for a field or
 /// a number for its length answers `None`, never panics.
 pub trait View: Sized {
@@ -56,6 +102,13 @@ pub trait View: Sized {
     /// [`is_str`](Self::is_str), which a view over JS values answers in one call.
     fn field_is(&self, key: &'static str, s: &'static str) -> bool {
         self.field(key).is_some_and(|v| v.is_str(s))
+    }
+
+    /// The named field's kind and its number or boolean, as [`field`](Self::field) would
+    /// answer them, for a field that is checked and never kept: a view over JS values reads
+    /// it without taking the value into wasm.
+    fn peek(&self, key: &'static str) -> Peek {
+        Peek::of(self.field(key))
     }
 
     /// Whether this is a plain object (not an array, not null).
@@ -93,5 +146,29 @@ impl View for &serde_json::Value {
     }
     fn item(&self, index: usize) -> Option<Self> {
         self.as_array()?.get(index)
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn peek_answers_what_field_would() {
+        let msg = json!({ "n": 3.5, "yes": true, "no": false, "nil": null, "s": "x", "a": [1] });
+        let v = &msg;
+        assert_eq!(v.peek("n").number(), Some(3.5));
+        assert_eq!(v.peek("n").boolean(), None);
+        assert_eq!(v.peek("yes").boolean(), Some(true));
+        assert_eq!(v.peek("no").boolean(), Some(false));
+        assert_eq!(v.peek("no").number(), None);
+        assert!(v.peek("nil").is_nullish() && v.peek("absent").is_nullish());
+        assert_eq!(v.peek("absent").kind, Kind::Undefined);
+        assert_eq!(v.peek("s").kind, Kind::String);
+        assert_eq!(v.peek("a").kind, Kind::Array);
+        assert!(!v.peek("s").is_nullish());
+        // A value that is not an object has no fields.
+        assert_eq!((&json!(7)).peek("n").kind, Kind::Undefined);
     }
 }

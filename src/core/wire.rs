@@ -25,7 +25,7 @@
 
 use crate::prelude::*;
 
-use super::view::{Kind, View};
+use super::view::{Kind, Peek, View};
 use core::fmt;
 
 /// The `source` marker every workstation envelope carries.
@@ -320,13 +320,10 @@ fn count(v: Option<f64>, field: &'static str) -> Result<u64, DecodeError> {
     }
 }
 
-fn required_count<V: View>(v: Option<V>, field: &'static str) -> Result<u64, DecodeError> {
-    match v {
-        None => err(field, Problem::Missing),
-        Some(v) => match v.number() {
-            None if v.kind() == Kind::Undefined => err(field, Problem::Missing),
-            n => count(n, field),
-        },
+fn required_count(p: Peek, field: &'static str) -> Result<u64, DecodeError> {
+    match p.kind {
+        Kind::Undefined => err(field, Problem::Missing),
+        _ => count(p.number(), field),
     }
 }
 
@@ -461,7 +458,7 @@ fn event_data<V: View>(ty: EventType, data: Option<V>) -> Result<(Event<V>, Kept
     let event = match ty {
         EventType::UnreadMessageCount => {
             let total_unread_count =
-                required_count(data.field("totalUnreadCount"), "data.totalUnreadCount")?;
+                required_count(data.peek("totalUnreadCount"), "data.totalUnreadCount")?;
             threads = data.field("unreadThreads");
             let list = threads
                 .as_ref()
@@ -582,16 +579,15 @@ pub(crate) fn decode_frame<V: View>(
         let ty = required_string(msg.field("type"), "type")?;
         (EventType::parse(&ty), ty)
     };
-    if let Some(t) = msg.field("timestamp") {
-        match t.number() {
-            Some(n) if n.is_finite() => {}
-            None if matches!(t.kind(), Kind::Undefined | Kind::Null) => {}
-            _ => return err("timestamp", Problem::WrongType("a number")),
-        }
+    let t = msg.peek("timestamp");
+    match t.number() {
+        Some(n) if n.is_finite() => {}
+        None if t.is_nullish() => {}
+        _ => return err("timestamp", Problem::WrongType("a number")),
     }
     if let Some(et) = event_type {
         let (event, kept) = event_data(et, msg.field("data"))?;
-        let replay = msg.field("replay").and_then(|r| r.boolean()) == Some(true);
+        let replay = msg.peek("replay").boolean() == Some(true);
         let message = if replay {
             FrameMessage::Replay(event)
         } else {
@@ -602,9 +598,8 @@ pub(crate) fn decode_frame<V: View>(
     let message = match ty.as_str() {
         READY => {
             let data = object(msg.field("data"), "data")?;
-            let protocol = required_count(data.field("protocol"), "data.protocol")?;
-            let flag =
-                |name: &'static str| data.field(name).and_then(|a| a.boolean()) == Some(true);
+            let protocol = required_count(data.peek("protocol"), "data.protocol")?;
+            let flag = |name: &'static str| data.peek(name).boolean() == Some(true);
             FrameMessage::Ready {
                 protocol: protocol.min(u32::MAX as u64) as u32,
                 ack: flag("ack"),
@@ -613,8 +608,8 @@ pub(crate) fn decode_frame<V: View>(
         }
         COMMAND_RESULT => {
             let data = object(msg.field("data"), "data")?;
-            let id = required_count(data.field("id"), "data.id")?;
-            let ok = match data.field("ok").and_then(|o| o.boolean()) {
+            let id = required_count(data.peek("id"), "data.id")?;
+            let ok = match data.peek("ok").boolean() {
                 Some(ok) => ok,
                 None => return err("data.ok", Problem::WrongType("a boolean")),
             };
@@ -709,10 +704,9 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
     if !is_host_type(&ty) {
         return Ok(FromHost::Unknown);
     }
-    let id = match msg.field("id") {
-        None => None,
-        Some(v) if matches!(v.kind(), Kind::Undefined | Kind::Null) => None,
-        Some(v) => Some(count(v.number(), "id")?),
+    let id = match msg.peek("id") {
+        p if p.is_nullish() => None,
+        p => Some(count(p.number(), "id")?),
     };
     let status = |s| {
         Ok(FromHost::Message(HostMessage::Command {
@@ -749,13 +743,16 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
         }
         HELLO => {
             let data = msg.field("data").filter(|d| d.is_object());
-            let field = |name: &'static str| data.as_ref().and_then(|d| d.field(name));
-            let protocol = field("protocol").and_then(|p| p.number()).unwrap_or(0.0);
-            let flag = |name: &'static str| field(name).and_then(|r| r.boolean()) == Some(true);
+            let field =
+                |name: &'static str| data.as_ref().map_or(Peek::of(None::<V>), |d| d.peek(name));
+            let protocol = field("protocol").number().unwrap_or(0.0);
+            let flag = |name: &'static str| field(name).boolean() == Some(true);
             Ok(FromHost::Message(HostMessage::Hello {
                 resync: flag("resync"),
                 port: flag("port"),
-                host: field("host").and_then(|h| count(h.number(), "data.host").ok()),
+                host: field("host")
+                    .number()
+                    .and_then(|h| count(Some(h), "data.host").ok()),
                 protocol: if protocol.is_finite() && protocol >= 0.0 {
                     protocol.min(u32::MAX as f64) as u32
                 } else {

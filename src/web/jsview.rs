@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use crate::core::view::{Kind, View};
+use crate::core::view::{Kind, Peek, View};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;
 
@@ -38,6 +38,8 @@ extern "C" {
     fn view(v: &JsValue);
     /// `get(o, p, n)`, sorted as by [`view`].
     fn field(o: &JsValue, p: i32, n: i32) -> JsValue;
+    /// `get(o, p, n)` sorted as by [`view`], and nothing returned: the value stays in JS.
+    fn peek(o: &JsValue, p: i32, n: i32);
     /// `o[i]` of an array `o`, sorted as by [`view`].
     fn item(o: &JsValue, i: i32) -> JsValue;
     /// Whether `o` is an object or a function whose `o[key(p, n)]` is `key(q, m)` (`===`).
@@ -83,12 +85,14 @@ fn sorted(value: JsValue) -> JsView {
     let [kind, scalar, _] = &SORTED;
     JsView {
         value,
-        kind: KINDS
-            .get(f64::from_bits(kind.load(Ordering::Relaxed)) as usize)
-            .copied()
-            .unwrap_or(Kind::Other),
+        kind: kind_of(f64::from_bits(kind.load(Ordering::Relaxed))),
         scalar: f64::from_bits(scalar.load(Ordering::Relaxed)),
     }
+}
+
+/// The kind whose [`KINDS`] index a reader wrote.
+fn kind_of(index: f64) -> Kind {
+    KINDS.get(index as usize).copied().unwrap_or(Kind::Other)
 }
 
 /// The kinds `view` and `field` sort values into, by index.
@@ -195,6 +199,21 @@ impl View for JsView {
         }
         let v = JsView::field_of(&self.value, key);
         (v.kind != Kind::Undefined).then_some(v)
+    }
+
+    fn peek(&self, key: &'static str) -> Peek {
+        // Sorted in JS, the value left there: it takes no slot in wasm-bindgen's table of JS
+        // values, which costs a call into wasm to take and another to free.
+        if !self.has_fields() {
+            return Peek::new(Kind::Undefined, 0.0);
+        }
+        let (p, n) = at(key);
+        peek(&self.value, p, n);
+        let [kind, scalar, _] = &SORTED;
+        Peek::new(
+            kind_of(f64::from_bits(kind.load(Ordering::Relaxed))),
+            f64::from_bits(scalar.load(Ordering::Relaxed)),
+        )
     }
 
     fn field_is(&self, key: &'static str, s: &'static str) -> bool {

@@ -63,7 +63,7 @@ pub(crate) struct Listener<F: ?Sized + wasm_bindgen::closure::WasmClosure = dyn 
 
 #[cfg(any(feature = "host", feature = "frame"))]
 /// A listener to `message` events, which hands each one to its callback as a `MessageEvent`.
-pub(crate) type MessageListener = Listener<dyn FnMut(web_sys::MessageEvent)>;
+pub(crate) type MessageListener = Listener<dyn FnMut(&web_sys::MessageEvent)>;
 
 #[cfg(any(feature = "host", feature = "frame"))]
 impl<F: ?Sized + wasm_bindgen::closure::WasmClosure> Listener<F> {
@@ -96,13 +96,11 @@ impl MessageListener {
     /// itself may be another kind of event, which the readers take as coming from no window.
     pub(crate) fn messages(
         target: &web_sys::EventTarget,
-        mut f: impl FnMut(&web_sys::MessageEvent) + 'static,
+        f: impl FnMut(&web_sys::MessageEvent) + 'static,
     ) -> MessageListener {
-        Listener::listen(
-            target,
-            "message",
-            Closure::new(move |event: web_sys::MessageEvent| f(&event)),
-        )
+        // The event is borrowed for the call: it takes no slot of wasm-bindgen's table of JS
+        // values, which an owned one would (taken and freed again on every message).
+        Listener::listen(target, "message", Closure::new(f))
     }
 }
 
