@@ -37,6 +37,8 @@ const EVENTS = quick ? 200 : 5000;
 const ROUND_TRIPS = quick ? 20 : 500;
 // Bursts after the first in each page, whose median is the steady-state figure.
 const STEADY_BURSTS = quick ? 1 : 3;
+// The round trips are taken in this many turns (500 in 5 of 100), in turn with the other candidates'.
+const RT_TURNS = quick ? 1 : 5;
 // Pause between "connected" and the burst, so that what a library does right after connecting
 // (deskbridge's resync, a transport upgrade) is over before the clock starts.
 const SETTLE_MS = 200;
@@ -136,70 +138,139 @@ const origin = (name) => originUrl(serveOpts.origins.find((o) => o.name === name
 const HOST = origin('host');
 const WORKSTATION = origin('workstation');
 
-/** One run of one candidate in a fresh browser context: start-up, two bursts, the round trips. */
-async function runOnce(browser, candidate) {
+/**
+ * Open one candidate's page in a fresh browser context and wait until it is connected. The run
+ * then takes its bursts and its round trips when the round calls on it, in turn with the other
+ * candidates' (see `round`).
+ */
+async function open(browser, candidate) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const pageErrors = [];
-  const consoleErrors = [];
+  const run = { candidate, context, page, pageErrors: [], consoleErrors: [], bursts: [], roundTrips: [], failed: null };
   // An error before the page published `window.bench` (its library failed to load, say) ends
   // the run at once instead of after the 20 s wait.
   let failLoad;
   const loadFailed = new Promise((_, reject) => { failLoad = reject; });
   loadFailed.catch(() => {});
   page.on('pageerror', (e) => {
-    pageErrors.push(e.message);
+    run.pageErrors.push(e.message);
     failLoad(new Error(`the page failed while loading: ${e.message}`));
   });
   page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(m.text());
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) run.consoleErrors.push(m.text());
   });
   const url = new URL(`/bench/pages/${candidate.page}`, HOST);
   url.searchParams.set('ws', WORKSTATION);
-  try {
+  await step(run, async () => {
     await page.goto(url.href);
     await Promise.race([page.waitForFunction(() => window.bench, null, { timeout: 20000 }), loadFailed]);
-    const startupMs = await page.evaluate(() => window.bench.startup());
-    await page.waitForTimeout(SETTLE_MS);
-    // The first burst meets the engine cold: the page has just loaded, and neither side's code
-    // has reached the engine's optimising tiers yet. The ones after it measure the steady state
-    // that a page reaches once it has handled some traffic, as a host page that stays open for
-    // an agent's shift does.
-    const first = await page.evaluate((n) => window.bench.burst(n), EVENTS);
-    const steady = [];
-    for (let i = 0; i < STEADY_BURSTS; i++) steady.push(await page.evaluate((n) => window.bench.burst(n), EVENTS));
-    const roundTrips = await page.evaluate((k) => window.bench.roundTrips(k), ROUND_TRIPS);
-    const info = await page.evaluate(() => window.bench.info());
-    const errors = [...pageErrors, ...info.errors];
-    const problems = [];
-    for (const [which, b] of [first, ...steady].map((b, i) => [`burst ${i + 1}`, b])) {
-      if (b.timedOut) problems.push(`${which} timed out after ${b.valid} valid events`);
-      if (b.valid !== EVENTS) problems.push(`${which}: ${b.valid} of ${EVENTS} events arrived valid`);
-      if (b.invalid !== 0) problems.push(`${which}: ${b.invalid} events failed validation`);
-      if (!b.inOrder) problems.push(`${which}: events arrived out of order`);
-    }
-    if (errors.length) problems.push(`page errors: ${errors.join('; ')}`);
-    if (env.BENCH_ISOLATE === '1' && !info.isolated) problems.push('the page is not cross-origin isolated');
-    return {
-      ok: problems.length === 0,
-      problems,
-      startupMs,
-      // events/s: the median of the steady bursts; firstEventsPerSec: the fresh page's burst.
-      eventsPerSec: median(steady.map((b) => EVENTS / (b.ms / 1000))),
-      firstEventsPerSec: EVENTS / (first.ms / 1000),
-      bursts: [first, ...steady],
-      roundTripMs: median(roundTrips),
-      roundTripMeanMs: roundTrips.reduce((a, b) => a + b, 0) / roundTrips.length,
-      roundTrips,
-      ...(info.transport !== undefined && { transport: info.transport }),
-      ...(info.ready !== undefined && { ready: info.ready }),
-      consoleErrors,
-    };
+    run.startupMs = await page.evaluate(() => window.bench.startup());
+  });
+  return run;
+}
+
+/** Run `f(page)` unless the run already failed; a failure ends the run. */
+async function step(run, f) {
+  if (run.failed !== null) return undefined;
+  try {
+    return await f(run.page);
   } catch (e) {
-    return { ok: false, problems: [e.message.split('\n')[0], ...pageErrors], consoleErrors };
-  } finally {
-    await context.close();
+    run.failed = e.message.split('\n')[0];
+    return undefined;
   }
+}
+
+/**
+ * Measure the candidates of `runs` side by side: each candidate's page is opened (one after the
+ * other, so that each start-up is timed alone), then the pages take their bursts and their
+ * round trips in turns, as tachometer samples in round robin. A drift in the machine's speed,
+ * which on a shared machine moves a figure by tens of percent within seconds, then meets the
+ * pages alike, and each burst has its partner's right next to it to be compared with.
+ */
+async function side(browser, candidates) {
+  const runs = [];
+  for (const candidate of candidates) runs.push(await open(browser, candidate));
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  // Each page's first burst meets the engine cold: the page has just loaded, and neither
+  // side's code has reached the engine's optimising tiers yet. The ones after it measure the
+  // steady state that a page reaches once it has handled some traffic, as a host page that
+  // stays open for an agent's shift does.
+  for (let turn = 0; turn <= STEADY_BURSTS; turn++) {
+    for (const run of runs) {
+      const burst = await step(run, (page) => page.evaluate((n) => window.bench.burst(n), EVENTS));
+      if (burst) run.bursts.push(burst);
+    }
+  }
+  const chunk = Math.ceil(ROUND_TRIPS / RT_TURNS);
+  for (let turn = 0; turn < RT_TURNS; turn++) {
+    for (const run of runs) {
+      const k = Math.min(chunk, ROUND_TRIPS - turn * chunk);
+      const samples = await step(run, (page) => page.evaluate((k) => window.bench.roundTrips(k), k));
+      if (samples) run.roundTrips.push(...samples);
+    }
+  }
+  const results = [];
+  for (const run of runs) {
+    results.push(await finish(run));
+    await run.context.close();
+  }
+  return results;
+}
+
+/**
+ * One round: each candidate side by side with a page of its own of raw `window.postMessage`, the
+ * reference, which opens first in even rounds and second in odd ones. Returns [candidate, run]
+ * pairs, raw's runs included; a candidate's run has its partner's burst rates (`rawBurstRates`).
+ */
+async function round(browser, order, r) {
+  const raw = order.find((c) => c.id === 'raw-window');
+  const others = order.filter((c) => c !== raw);
+  if (others.length === 0) return [[raw, (await side(browser, [raw]))[0]]];
+  const out = [];
+  for (const candidate of others) {
+    const pair = r % 2 === 0 ? [raw, candidate] : [candidate, raw];
+    const results = await side(browser, pair);
+    const rawRun = results[pair.indexOf(raw)];
+    const run = results[pair.indexOf(candidate)];
+    if (run.ok && rawRun.ok) run.rawBurstRates = rawRun.burstRates;
+    out.push([raw, rawRun], [candidate, run]);
+  }
+  return out;
+}
+
+/** What one run measured, and what went wrong in it (`ok` is false then). */
+async function finish(run) {
+  const info = (await step(run, (page) => page.evaluate(() => window.bench.info()))) ?? { errors: [] };
+  const { bursts, roundTrips } = run;
+  const problems = run.failed === null ? [] : [run.failed];
+  bursts.forEach((b, i) => {
+    const which = `burst ${i + 1}`;
+    if (b.timedOut) problems.push(`${which} timed out after ${b.valid} valid events`);
+    if (b.valid !== EVENTS) problems.push(`${which}: ${b.valid} of ${EVENTS} events arrived valid`);
+    if (b.invalid !== 0) problems.push(`${which}: ${b.invalid} events failed validation`);
+    if (!b.inOrder) problems.push(`${which}: events arrived out of order`);
+  });
+  const errors = [...run.pageErrors, ...info.errors];
+  if (errors.length) problems.push(`page errors: ${errors.join('; ')}`);
+  if (env.BENCH_ISOLATE === '1' && run.failed === null && !info.isolated) problems.push('the page is not cross-origin isolated');
+  if (problems.length) return { ok: false, problems, consoleErrors: run.consoleErrors };
+  const rates = bursts.map((b) => EVENTS / (b.ms / 1000));
+  return {
+    ok: true,
+    problems,
+    startupMs: run.startupMs,
+    // firstEventsPerSec: the fresh page's burst; eventsPerSec: the median of the ones after it.
+    firstEventsPerSec: rates[0],
+    eventsPerSec: median(rates.slice(1)),
+    burstRates: rates,
+    bursts,
+    roundTripMs: median(roundTrips),
+    roundTripMeanMs: roundTrips.reduce((a, b) => a + b, 0) / roundTrips.length,
+    roundTrips,
+    ...(info.transport !== undefined && { transport: info.transport }),
+    ...(info.ready !== undefined && { ready: info.ready }),
+    consoleErrors: run.consoleErrors,
+  };
 }
 
 const fmt = {
@@ -225,10 +296,12 @@ function markdown(results, meta) {
   const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
   lines.push('');
   lines.push(`Medians of ${meta.rounds} round${meta.rounds > 1 ? 's' : ''}` +
-    `${meta.warmupRounds ? ` (after ${meta.warmupRounds} warm-up)` : ''}, each candidate in a fresh page per round: ` +
-    `${1 + meta.steadyBursts} bursts of ${fmt.int(meta.events)} events (fresh page: the first, ` +
-    `${meta.settleMs} ms after connecting; events/s: the median of the ${meta.steadyBursts > 1 ? `${meta.steadyBursts} ` : ''}` +
-    `after it), then ${fmt.int(meta.roundTripCount)} round trips. ${meta.browser}, ` +
+    `${meta.warmupRounds ? ` (after ${meta.warmupRounds} warm-up)` : ''}. In each round every candidate runs in a fresh ` +
+    `page side by side with a fresh page of raw \`window.postMessage\` (whose row sums up all these pages), ` +
+    `the two taking turns: ${1 + meta.steadyBursts} bursts of ${fmt.int(meta.events)} events each, fresh page being the ` +
+    `first, ${meta.settleMs} ms after connecting, and events/s the ones after it; × raw is the median ratio of a ` +
+    `burst to its raw partner's of the same turn. ${fmt.int(meta.roundTripCount)} round trips a page, ` +
+    `in ${meta.roundTripTurns} turn${meta.roundTripTurns > 1 ? 's' : ''}. ${meta.browser}, ` +
     `${meta.machine.cpus} cores, load average ${load(meta.machine.loadavgBefore)} before and ` +
     `${load(meta.machine.loadavgAfter)} after; ${meta.date.slice(0, 10)}${meta.quick ? ' (BENCH_QUICK: not a measurement)' : ''}.`);
   return lines.join('\n');
@@ -242,15 +315,14 @@ async function main() {
   const byId = new Map(CANDIDATES.map((c) => [c.id, { ...c, gzipBytes: gzipBytes(c.files), runs: [] }]));
   try {
     const total = WARMUP_ROUNDS + ROUNDS;
-    for (let round = 0; round < total; round++) {
-      const warmup = round < WARMUP_ROUNDS;
+    for (let r = 0; r < total; r++) {
+      const warmup = r < WARMUP_ROUNDS;
       // Rotate the order each round, so that no candidate always runs first or after the same one.
-      const order = CANDIDATES.map((_, i) => CANDIDATES[(i + round) % CANDIDATES.length]);
-      const label = warmup ? 'warm-up' : `round ${round - WARMUP_ROUNDS + 1}/${ROUNDS}`;
+      const order = CANDIDATES.map((_, i) => CANDIDATES[(i + r) % CANDIDATES.length]);
+      const label = warmup ? 'warm-up' : `round ${r - WARMUP_ROUNDS + 1}/${ROUNDS}`;
       const parts = [];
-      for (const candidate of order) {
-        const run = await runOnce(browser, candidate);
-        if (!warmup) byId.get(candidate.id).runs.push({ round: round - WARMUP_ROUNDS + 1, ...run });
+      for (const [candidate, run] of await round(browser, order, r)) {
+        if (!warmup) byId.get(candidate.id).runs.push({ round: r - WARMUP_ROUNDS + 1, ...run });
         parts.push(run.ok
           ? `${candidate.id} ${fmt.int(run.firstEventsPerSec)}/s then ${fmt.int(run.eventsPerSec)}/s`
           : `${candidate.id} FAILED`);
@@ -281,18 +353,18 @@ async function main() {
     };
   });
   const rawResult = results.find((r) => r.id === 'raw-window');
-  // Each candidate's events/s over raw's, for the second bursts (`timesRaw`) and the first
-  // (`firstTimesRaw`): the ratio of the medians, which the table shows, and (JSON only, `…Paired`)
-  // the median of each round's own ratio, from which slow drift in the machine's load between
-  // rounds cancels out.
-  for (const [key, ratio] of [['eventsPerSec', 'timesRaw'], ['firstEventsPerSec', 'firstTimesRaw']]) {
-    const raw = rawResult.median[key];
-    const rawByRound = new Map(rawResult.runs.filter((r) => r.ok).map((r) => [r.round, r[key]]));
-    for (const r of results) {
-      r.median[ratio] = r.median[key] === null || !raw ? null : r.median[key] / raw;
-      r.median[`${ratio}Paired`] = median(r.runs.filter((x) => x.ok && rawByRound.has(x.round))
-        .map((x) => x[key] / rawByRound.get(x.round)));
-    }
+  // × raw: each burst's events/s over those of the burst that its raw partner page took in the
+  // same turn, right before or after it; the median of these ratios over the rounds, of the
+  // steady turns (`timesRaw`) and of the first (`firstTimesRaw`). The JSON also has the ratio
+  // of the medians (`…OfMedians`), from which such drift does not cancel.
+  for (const r of results) {
+    const ratios = (turns) => (r.id === 'raw-window' ? 1 : median(r.runs.filter((x) => x.ok && x.rawBurstRates)
+      .flatMap((x) => turns(x.burstRates).map((rate, i) => rate / turns(x.rawBurstRates)[i]))));
+    r.median.timesRaw = ratios((rates) => rates.slice(1));
+    r.median.firstTimesRaw = ratios((rates) => rates.slice(0, 1));
+    const ofMedians = (key) => (r.median[key] === null || !rawResult.median[key] ? null : r.median[key] / rawResult.median[key]);
+    r.median.timesRawOfMedians = ofMedians('eventsPerSec');
+    r.median.firstTimesRawOfMedians = ofMedians('firstEventsPerSec');
   }
 
   const date = new Date().toISOString();
@@ -305,6 +377,7 @@ async function main() {
     roundTripCount: ROUND_TRIPS,
     settleMs: SETTLE_MS,
     steadyBursts: STEADY_BURSTS,
+    roundTripTurns: RT_TURNS,
     browser: browserVersion,
     origins: { host: HOST, workstation: WORKSTATION },
     machine: {
