@@ -64,6 +64,15 @@ test('the benchmark harness runs every candidate end to end (quick mode)', { tim
     assert.deepEqual(ready('deskbridge-seed')?.protocol, 1);
     assert.deepEqual(ready('deskbridge')?.protocol, 2);
     assert.ok(fs.readdirSync(out).some((f) => /^bench-.*\.json$/.test(f)), 'timestamped copy');
+    // bench/tools/pool.mjs reads the run back: a row for every candidate but raw, with the ratio
+    // of its one paired steady burst and its interval.
+    const pooled = await new Promise((resolve, reject) => execFile(process.execPath,
+      ['bench/tools/pool.mjs', path.join(out, 'latest.json')], { cwd: root },
+      (error, stdout) => (error ? reject(error) : resolve(stdout))));
+    for (const c of report.candidates.filter((x) => x.id !== 'raw-window')) {
+      const ratio = c.runs[0].burstRates[1] / c.runs[0].rawBurstRates[1];
+      assert.match(pooled, new RegExp(`^${c.id} +events/s ${ratio.toFixed(2)}× \\[`, 'm'), pooled);
+    }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
