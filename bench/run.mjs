@@ -140,8 +140,7 @@ const WORKSTATION = origin('workstation');
 
 /**
  * Open one candidate's page in a fresh browser context and wait until it is connected. The run
- * then takes its bursts and its round trips when the round calls on it, in turn with the other
- * candidates' (see `round`).
+ * then takes its bursts and its round trips when `side` calls on it, in turn with its partner's.
  */
 async function open(browser, candidate) {
   const context = await browser.newContext();
@@ -181,10 +180,9 @@ async function step(run, f) {
 }
 
 /**
- * Measure the candidates of `runs` side by side: each candidate's page is opened (one after the
- * other, so that each start-up is timed alone), then the pages take their bursts and their
- * round trips in turns, as tachometer samples in round robin. A drift in the machine's speed,
- * which on a shared machine moves a figure by tens of percent within seconds, then meets the
+ * Measure `candidates` side by side: each one's page is opened (one after the other, so that
+ * each start-up is timed alone), then the pages take their bursts and their round trips in
+ * turns, as tachometer samples in round robin. A drift in the machine's speed then meets the
  * pages alike, and each burst has its partner's right next to it to be compared with.
  */
 async function side(browser, candidates) {

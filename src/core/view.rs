@@ -41,6 +41,12 @@ pub struct Peek {
 }
 
 impl Peek {
+    /// An absent field.
+    pub const ABSENT: Peek = Peek {
+        kind: Kind::Undefined,
+        scalar: 0.0,
+    };
+
     /// A field of kind `kind` whose number, or boolean as 1 or 0, is `scalar`.
     pub fn new(kind: Kind, scalar: f64) -> Peek {
         Peek { kind, scalar }
@@ -49,7 +55,7 @@ impl Peek {
     /// What `v`, a field as [`View::field`] answers it, is.
     pub fn of<V: View>(v: Option<V>) -> Peek {
         let Some(v) = v else {
-            return Peek::new(Kind::Undefined, 0.0);
+            return Peek::ABSENT;
         };
         let scalar = match v.kind() {
             Kind::Number => v.number().unwrap_or(0.0),

@@ -743,8 +743,7 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
         }
         HELLO => {
             let data = msg.field("data").filter(|d| d.is_object());
-            let field =
-                |name: &'static str| data.as_ref().map_or(Peek::of(None::<V>), |d| d.peek(name));
+            let field = |name: &'static str| data.as_ref().map_or(Peek::ABSENT, |d| d.peek(name));
             let protocol = field("protocol").number().unwrap_or(0.0);
             let flag = |name: &'static str| field(name).boolean() == Some(true);
             Ok(FromHost::Message(HostMessage::Hello {

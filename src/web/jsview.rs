@@ -82,17 +82,22 @@ fn at(s: &'static str) -> (i32, i32) {
 
 /// A view of `value`, which a reader just returned and sorted.
 fn sorted(value: JsValue) -> JsView {
-    let [kind, scalar, _] = &SORTED;
+    let (kind, scalar) = last_sorted();
     JsView {
         value,
-        kind: kind_of(f64::from_bits(kind.load(Ordering::Relaxed))),
-        scalar: f64::from_bits(scalar.load(Ordering::Relaxed)),
+        kind,
+        scalar,
     }
 }
 
-/// The kind whose [`KINDS`] index a reader wrote.
-fn kind_of(index: f64) -> Kind {
-    KINDS.get(index as usize).copied().unwrap_or(Kind::Other)
+/// The kind and the number that a reader just wrote to `SORTED`.
+fn last_sorted() -> (Kind, f64) {
+    let [kind, scalar, _] = &SORTED;
+    let kind = f64::from_bits(kind.load(Ordering::Relaxed));
+    (
+        KINDS.get(kind as usize).copied().unwrap_or(Kind::Other),
+        f64::from_bits(scalar.load(Ordering::Relaxed)),
+    )
 }
 
 /// The kinds `view` and `field` sort values into, by index.
@@ -202,18 +207,15 @@ impl View for JsView {
     }
 
     fn peek(&self, key: &'static str) -> Peek {
-        // Sorted in JS, the value left there: it takes no slot in wasm-bindgen's table of JS
-        // values, which costs a call into wasm to take and another to free.
+        // Sorted in JS, the value left there: a value taken into wasm needs a slot in
+        // wasm-bindgen's table of JS values, found and freed again for each one.
         if !self.has_fields() {
-            return Peek::new(Kind::Undefined, 0.0);
+            return Peek::ABSENT;
         }
         let (p, n) = at(key);
         peek(&self.value, p, n);
-        let [kind, scalar, _] = &SORTED;
-        Peek::new(
-            kind_of(f64::from_bits(kind.load(Ordering::Relaxed))),
-            f64::from_bits(scalar.load(Ordering::Relaxed)),
-        )
+        let (kind, scalar) = last_sorted();
+        Peek::new(kind, scalar)
     }
 
     fn field_is(&self, key: &'static str, s: &'static str) -> bool {
