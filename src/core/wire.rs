@@ -749,9 +749,7 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
             Ok(FromHost::Message(HostMessage::Hello {
                 resync: flag("resync"),
                 port: flag("port"),
-                host: field("host")
-                    .number()
-                    .and_then(|h| count(Some(h), "data.host").ok()),
+                host: count(field("host").number(), "data.host").ok(),
                 protocol: if protocol.is_finite() && protocol >= 0.0 {
                     protocol.min(u32::MAX as f64) as u32
                 } else {

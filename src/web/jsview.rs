@@ -38,7 +38,9 @@ extern "C" {
     fn view(v: &JsValue);
     /// `get(o, p, n)`, sorted as by [`view`].
     fn field(o: &JsValue, p: i32, n: i32) -> JsValue;
-    /// `get(o, p, n)` sorted as by [`view`], and nothing returned: the value stays in JS.
+    /// [`field`] with its value left in JS: imported without a result, so the value takes
+    /// no slot in wasm-bindgen's table of JS values.
+    #[wasm_bindgen(js_name = field)]
     fn peek(o: &JsValue, p: i32, n: i32);
     /// `o[i]` of an array `o`, sorted as by [`view`].
     fn item(o: &JsValue, i: i32) -> JsValue;

@@ -39,9 +39,6 @@ export function get(o, p, n) {
 export function field(o, p, n) {
   return view(get(o, p, n));
 }
-export function peek(o, p, n) {
-  view(get(o, p, n));
-}
 export function item(o, i) {
   let v;
   try { v = o[i]; } catch (_) {}
