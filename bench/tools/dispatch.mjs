@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// node bench/tools/dispatch.mjs [PAGE...]: the cost of a host page's own message handling, with
-// the browser's cross-process delivery taken out. In each page, N `unread_message_count`
-// MessageEvents that look as if the workstation sent them (its window as source, its origin) are
-// dispatched synchronously on the window, and the time per event is printed. The same events
-// go to every page, so the difference between two pages is the difference between their
-// listeners. A diagnostic, not a benchmark: a real page never receives a synthetic event, and
-// the bench (bench/run.mjs) measures real ones. Default pages: the raw window listener and
-// deskbridge against a seed-only peer. TASKS=1 dispatches each event in a task of its own (a
-// MessageChannel post to the page itself), with the browser's own code run between two of them,
-// as in real delivery; the time then includes that task's cost, the same on every page. Needs `make pkg`; uses the bench's ports (run it in
-// `unshare --net`).
+// node bench/tools/dispatch.mjs [PAGE...]: the cost of a host page's own message handling, with the
+// browser's cross-process delivery taken out. In each page, N `unread_message_count` MessageEvents
+// that look as if the workstation sent them (its window as source, its origin) are dispatched
+// synchronously on the window, and the time per event is printed. The same events go to every page,
+// so the difference between two pages is the difference between their listeners. A diagnostic, not
+// a benchmark: a real page never receives a synthetic event, and the bench (bench/run.mjs) measures
+// real ones. Default pages: the raw window listener and deskbridge against a seed-only peer.
+// TASKS=1 dispatches each event in a task of its own (a MessageChannel post to the page itself),
+// with the browser's own code run between two of them, as in real delivery; the time then includes
+// that task's cost, the same on every page. CLONE=1 gives each event data of its own made by
+// `structuredClone`, as the browser's delivery makes it (fresh strings in every message), in place
+// of object literals; deskbridge's margin over raw is about twice as wide then (1.0 against 0.55 µs
+// an event). Needs `make pkg`; uses the bench's ports (run it in `unshare --net`).
 import { withBenchPage } from './page.mjs';
 
 const N = Number(process.env.N ?? 20000);
@@ -19,16 +21,21 @@ if (pages.length === 0) pages.push('window-host.html', 'deskbridge-host.html?pee
 
 for (const pagePath of pages) {
   await withBenchPage(pagePath, async (page) => {
-    const perEvent = await page.evaluate(async ({ n, rounds, tasks }) => {
+    const perEvent = await page.evaluate(async ({ n, rounds, tasks, clone }) => {
       const iframe = document.querySelector('iframe');
       const origin = new URL(new URLSearchParams(location.search).get('ws')).origin;
       const source = iframe.contentWindow;
-      const events = [];
-      for (let i = 1; i <= n; i++) {
-        const data = { totalUnreadCount: i, unreadThreads: [] };
-        const message = { type: 'unread_message_count', data, timestamp: Date.now(), source: 'bytedesk-desktop' };
-        events.push(new MessageEvent('message', { data: message, origin, source }));
-      }
+      let events = [];
+      const make = () => {
+        events = [];
+        for (let i = 1; i <= n; i++) {
+          const data = { totalUnreadCount: i, unreadThreads: [] };
+          let message = { type: 'unread_message_count', data, timestamp: Date.now(), source: 'bytedesk-desktop' };
+          if (clone) message = structuredClone(message);
+          events.push(new MessageEvent('message', { data: message, origin, source }));
+        }
+      };
+      make();
       // Each event in a task of its own: the next is dispatched when a message posted to the
       // page itself arrives.
       const inTasks = () => new Promise((resolve) => {
@@ -43,13 +50,14 @@ for (const pagePath of pages) {
       });
       const times = [];
       for (let r = 0; r < rounds; r++) {
+        if (clone && r > 0) make();
         const t = performance.now();
         if (tasks) await inTasks();
         else for (const e of events) dispatchEvent(e);
         times.push((performance.now() - t) * 1000 / n);
       }
       return times;
-    }, { n: N, rounds: ROUNDS, tasks: process.env.TASKS === '1' });
+    }, { n: N, rounds: ROUNDS, tasks: process.env.TASKS === '1', clone: process.env.CLONE === '1' });
     const median = [...perEvent].sort((a, b) => a - b)[perEvent.length >> 1];
     console.log(`${pagePath.padEnd(32)} median ${median.toFixed(2)} µs/event  (rounds: ${perEvent.map((t) => t.toFixed(2)).join(' ')})`);
   });

@@ -63,7 +63,7 @@ pub(crate) struct Listener<F: ?Sized + wasm_bindgen::closure::WasmClosure = dyn 
 
 #[cfg(any(feature = "host", feature = "frame"))]
 /// A listener to `message` events, which hands each one to its callback as a `MessageEvent`.
-pub(crate) type MessageListener = Listener<dyn FnMut(&web_sys::MessageEvent)>;
+pub(crate) type MessageListener = Listener<dyn Fn(&web_sys::MessageEvent)>;
 
 #[cfg(any(feature = "host", feature = "frame"))]
 impl<F: ?Sized + wasm_bindgen::closure::WasmClosure> Listener<F> {
@@ -96,10 +96,14 @@ impl MessageListener {
     /// itself may be another kind of event, which the readers take as coming from no window.
     pub(crate) fn messages(
         target: &web_sys::EventTarget,
-        f: impl FnMut(&web_sys::MessageEvent) + 'static,
+        f: impl Fn(&web_sys::MessageEvent) + 'static,
     ) -> MessageListener {
         // The event is borrowed for the call: it takes no slot of wasm-bindgen's table of JS
-        // values, which an owned one would (taken and freed again on every message).
+        // values, which an owned one would (taken and freed again on every message). And `f`
+        // is a `Fn`, not a `FnMut`: an app callback may make the browser deliver another
+        // message at once (by dispatching one on the window), which calls this listener again
+        // while it runs. wasm-bindgen refuses such a call into a `FnMut` closure with an
+        // exception, and the message would be lost.
         Listener::listen(target, "message", Closure::new(f))
     }
 }
