@@ -138,6 +138,32 @@ async fn each_of_the_six_commands_reaches_its_handler_normalised() {
 }
 
 #[wasm_bindgen_test]
+async fn a_command_that_a_handler_has_delivered_at_once_reaches_its_handler_too() {
+    // The fixture's update_agent_status handler dispatches a refresh_threads on its window, as
+    // if this page had posted it: the frame's window listener is called again while it runs.
+    let h = workstation(json!({
+        "allow": [own_origin()],
+        "nochannel": true,
+        "nest": "update_agent_status"
+    }))
+    .await;
+    post(
+        &h,
+        json!({ "type": "update_agent_status", "data": { "status": "BUSY" } }),
+    );
+    let got = wait_reports(&h, "command", 2).await;
+    let names: Vec<&Value> = got.iter().map(|r| &r["name"]).collect();
+    assert_eq!(names, ["update_agent_status", "refresh_threads"]);
+    settle(100).await;
+    assert!(
+        reports(&h, "pageerror").is_empty(),
+        "{:?}",
+        reports(&h, "pageerror")
+    );
+    h.close();
+}
+
+#[wasm_bindgen_test]
 async fn bad_payloads_reach_no_handler_and_raise_no_page_error() {
     let h = workstation(json!({ "allow": [own_origin()] })).await;
     let ours_but_malformed = [
