@@ -27,6 +27,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../e2e/browser.mjs';
 import { parseArgs, startServers, originUrl } from '../scripts/serve.mjs';
+import { median, steady, fresh, pairedRatios } from './ratios.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -115,13 +116,6 @@ const CANDIDATES = only ? ALL_CANDIDATES.filter((c) => only.has(c.id)) : ALL_CAN
 /** The bytes a page downloads for the library, each file gzipped at level 9 as a server would. */
 function gzipBytes(files) {
   return files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(root, f)), { level: 9 }).length, 0);
-}
-
-function median(values) {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 const serveOpts = parseArgs([
@@ -259,7 +253,7 @@ async function finish(run) {
     startupMs: run.startupMs,
     // firstEventsPerSec: the fresh page's burst; eventsPerSec: the median of the ones after it.
     firstEventsPerSec: rates[0],
-    eventsPerSec: median(rates.slice(1)),
+    eventsPerSec: median(steady(rates)),
     burstRates: rates,
     bursts,
     roundTripMs: median(roundTrips),
@@ -356,10 +350,9 @@ async function main() {
   // steady turns (`timesRaw`) and of the first (`firstTimesRaw`). The JSON also has the ratio
   // of the medians (`…OfMedians`), from which such drift does not cancel.
   for (const r of results) {
-    const ratios = (turns) => (r.id === 'raw-window' ? 1 : median(r.runs.filter((x) => x.ok && x.rawBurstRates)
-      .flatMap((x) => turns(x.burstRates).map((rate, i) => rate / turns(x.rawBurstRates)[i]))));
-    r.median.timesRaw = ratios((rates) => rates.slice(1));
-    r.median.firstTimesRaw = ratios((rates) => rates.slice(0, 1));
+    const ratios = (turns) => (r.id === 'raw-window' ? 1 : median(pairedRatios(r.runs, turns)));
+    r.median.timesRaw = ratios(steady);
+    r.median.firstTimesRaw = ratios(fresh);
     const ofMedians = (key) => (r.median[key] === null || !rawResult.median[key] ? null : r.median[key] / rawResult.median[key]);
     r.median.timesRawOfMedians = ofMedians('eventsPerSec');
     r.median.firstTimesRawOfMedians = ofMedians('firstEventsPerSec');

@@ -5,6 +5,7 @@
 // `× raw`) and for the fresh page's first. One run of 9 rounds moves by a few percent; the
 // interval says how far the pooled figure can be trusted. No browser: it reads files only.
 import fs from 'node:fs';
+import { median, steady, fresh, pairedRatios } from '../ratios.mjs';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -12,12 +13,6 @@ if (files.length === 0) {
   process.exit(64);
 }
 const runs = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 
 // A fixed-seed generator (mulberry32), so that the same files always print the same interval.
 function random(seed) {
@@ -39,13 +34,11 @@ function withInterval(xs, resamples = 5000) {
 }
 
 const ids = [...new Set(runs.flatMap((r) => r.candidates.map((c) => c.id)))].filter((id) => id !== 'raw-window');
-const columns = [['events/s', (rates) => rates.slice(1)], ['fresh page', (rates) => rates.slice(0, 1)]];
+const columns = [['events/s', steady], ['fresh page', fresh]];
 console.log(`${files.length} run${files.length > 1 ? 's' : ''}; × raw: median ratio of a burst to its raw partner's [95% interval]`);
 for (const id of ids) {
   const cells = columns.map(([label, turns]) => {
-    const ratios = runs.flatMap((r) => r.candidates.filter((c) => c.id === id).flatMap((c) => c.runs))
-      .filter((run) => run.ok && run.rawBurstRates)
-      .flatMap((run) => turns(run.burstRates).map((rate, i) => rate / turns(run.rawBurstRates)[i]));
+    const ratios = pairedRatios(runs.flatMap((r) => r.candidates.filter((c) => c.id === id).flatMap((c) => c.runs)), turns);
     if (ratios.length === 0) return `${label}: no paired bursts`;
     const { median: m, low, high } = withInterval(ratios);
     return `${label} ${m.toFixed(2)}× [${low.toFixed(2)}, ${high.toFixed(2)}] of ${ratios.length}`;
