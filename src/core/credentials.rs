@@ -10,13 +10,12 @@
 //! Secrets (`app_secret`, `client_secret`, helpdesk tokens, access tokens) never appear in
 //! `Debug` output or in error messages: the structs holding them print `<redacted>` instead.
 
-use crate::prelude::*;
-
-use super::base64::{self, Alphabet};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::token::{encode_query_value, whole_number, MAX_SAFE_INTEGER};
 use super::view::{Kind, View};
+use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
+use base64::Engine as _;
 use core::fmt;
 
 const REDACTED: &str = "<redacted>";
@@ -120,7 +119,7 @@ pub fn lark_helpdesk_authorization(
 ) -> Result<String, DeskError> {
     check_helpdesk(helpdesk_id, helpdesk_token)?;
     let plain = format!("{helpdesk_id}:{helpdesk_token}");
-    Ok(base64::encode(Alphabet::Standard, plain.as_bytes()))
+    Ok(STANDARD.encode(plain))
 }
 
 /// Read an `X-Lark-Helpdesk-Authorization` value back into the helpdesk id and token. Missing
@@ -135,8 +134,9 @@ pub fn decode_lark_helpdesk_authorization(
     value: &str,
 ) -> Result<LarkHelpdeskCredentials, DeskError> {
     let bad = |why: &str| invalid_token(&format!("the {LARK_HELPDESK_HEADER} value {why}"));
-    let bytes = base64::decode(Alphabet::Standard, value.trim().as_bytes())
-        .ok_or_else(|| bad("is not base64"))?;
+    let bytes = STANDARD_PAD_INDIFFERENT
+        .decode(value.trim())
+        .map_err(|_| bad("is not base64"))?;
     let text = String::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text"))?;
     let (id, token) = text
         .split_once(':')

@@ -32,13 +32,11 @@
 //! a base-protocol peer it settles once posted. Every command settles exactly once: posted or
 //! answered, timed out, aborted, rejected, or failed by `destroy()`.
 
-use crate::prelude::*;
-
-use super::collections::{Queue, VecMap};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::view::View;
 use super::wire::{decode_frame, Command, DecodeError, Event, FrameMessage, FromFrame, PROTOCOL};
+use std::collections::{BTreeMap, VecDeque};
 
 /// Time in milliseconds since the epoch, as the browser's `Date.now()` gives it.
 pub type Millis = u64;
@@ -262,8 +260,8 @@ pub struct HostSession<V> {
     link: Link,
     spoke_extension: bool,
     next_ticket: Ticket,
-    queue: Queue<Queued>,
-    in_flight: VecMap<Ticket, Millis>,
+    queue: VecDeque<Queued>,
+    in_flight: BTreeMap<Ticket, Millis>,
     mirror: Mirror<V>,
     token_expiry: Option<(Millis, bool)>,
     transport: Transport,
@@ -289,8 +287,8 @@ impl<V: View + Clone> HostSession<V> {
             link: Link::Unloaded,
             spoke_extension: false,
             next_ticket: 1,
-            queue: Queue::new(),
-            in_flight: VecMap::new(),
+            queue: VecDeque::new(),
+            in_flight: BTreeMap::new(),
             mirror: Mirror {
                 unread_count: 0,
                 unread_threads: None,
@@ -584,7 +582,7 @@ impl<V: View + Clone> HostSession<V> {
             self.in_flight.remove(&t);
             actions.push(Action::Settle(t, Err(timeout())));
         }
-        let (late, kept): (Queue<Queued>, Queue<Queued>) = core::mem::take(&mut self.queue)
+        let (late, kept): (VecDeque<Queued>, VecDeque<Queued>) = core::mem::take(&mut self.queue)
             .into_iter()
             .partition(|q| q.deadline <= now);
         self.queue = kept;

@@ -1,7 +1,5 @@
 //! `DeskFrame`: the workstation's side, inside the iframe.
 
-use crate::prelude::*;
-
 use super::envelope::{command_data, envelope, object, post_result, ready_data, replayed};
 use super::error::js_error;
 use super::jsview::{js_key, JsView};
@@ -15,8 +13,8 @@ use crate::core::origin::{Allowlist, Origin};
 use crate::core::wire::{
     decode_event_data, CommandName, EventType, BYE, COMMAND_RESULT, READY, SOURCE, UNHANDLED,
 };
-use alloc::rc::Rc;
 use core::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -1,7 +1,5 @@
 //! `DeskHost`: the side of the page that embeds the workstation.
 
-use crate::prelude::*;
-
 use super::command::{connected_now, Promises};
 use super::envelope::object;
 use super::error::js_error;
@@ -9,7 +7,6 @@ use super::jsview::{get, js_key, message_channel, message_from, JsView, Sender};
 use super::listeners::{
     emit, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
 };
-use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{
     Action, HostConfig, HostSession, Millis, Notice, Outgoing, Received, Ticket,
@@ -17,8 +14,9 @@ use crate::core::host::{
 use crate::core::origin::Origin;
 use crate::core::token::{desktop_url, login_url, LoginEntry};
 use crate::core::wire::{AgentStatus, Command, EventType};
-use alloc::rc::{Rc, Weak};
 use core::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -65,7 +63,7 @@ pub(crate) struct HostInner {
     pub(crate) iframe: web_sys::HtmlIFrameElement,
     /// The app's listeners, by [`HostKey::id`].
     pub(crate) listeners: Listeners,
-    pending: VecMap<Ticket, Pending>,
+    pending: BTreeMap<Ticket, Pending>,
     /// The promises of the commands in `pending`.
     promises: Promises,
     /// The `message` listener on the window and the `load` listener on the iframe.
@@ -225,7 +223,7 @@ impl DeskHost {
             session: HostSession::new(origin, config),
             iframe: iframe.clone(),
             listeners: Listeners::new(),
-            pending: VecMap::new(),
+            pending: BTreeMap::new(),
             promises: Promises::new(),
             dom: None,
             observer: None,

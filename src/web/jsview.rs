@@ -1,7 +1,5 @@
 //! [`View`] over JS values: the decoders read fields straight from the received object.
 
-use crate::prelude::*;
-
 use crate::core::view::{Kind, Peek, View};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;

@@ -2,9 +2,9 @@
 //! event listeners and timers that are removed when dropped.
 
 #[cfg(any(feature = "host", feature = "frame"))]
-use alloc::rc::Rc;
-#[cfg(any(feature = "host", feature = "frame"))]
 use core::cell::RefCell;
+#[cfg(any(feature = "host", feature = "frame"))]
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

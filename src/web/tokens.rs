@@ -6,8 +6,6 @@
 //! never a wasm class instance, except `TokenCache` itself. Every error is a `DeskError` (see
 //! [`js_error`]) whose message never contains a token or a secret.
 
-use crate::prelude::*;
-
 use super::error::js_error;
 use super::jsview::JsView;
 use super::listeners::{clear_timeout, on_settled, set_timeout};
@@ -20,9 +18,9 @@ use crate::core::token_cache::{
     Fetched, Lookup, Ticket, TokenCache as CoreCache, TokenCacheConfig,
 };
 use crate::core::view::{Kind, View};
-use alloc::rc::Rc;
 use core::cell::RefCell;
 use js_sys::{Function, Object, Promise, Reflect, JSON};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
