@@ -17,6 +17,13 @@
 
 pub mod core;
 
+/// The wasm build's allocator: talc, about 6 KB of wasm smaller than std's default dlmalloc
+/// (measured in the host page's build), and as fast or faster for the many small short-lived
+/// allocations this library makes.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

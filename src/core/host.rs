@@ -32,11 +32,12 @@
 //! a base-protocol peer it settles once posted. Every command settles exactly once: posted or
 //! answered, timed out, aborted, rejected, or failed by `destroy()`.
 
+use super::collections::VecMap;
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::view::View;
 use super::wire::{decode_frame, Command, DecodeError, Event, FrameMessage, FromFrame, PROTOCOL};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Time in milliseconds since the epoch, as the browser's `Date.now()` gives it.
 pub type Millis = u64;
@@ -261,7 +262,7 @@ pub struct HostSession<V> {
     spoke_extension: bool,
     next_ticket: Ticket,
     queue: VecDeque<Queued>,
-    in_flight: BTreeMap<Ticket, Millis>,
+    in_flight: VecMap<Ticket, Millis>,
     mirror: Mirror<V>,
     token_expiry: Option<(Millis, bool)>,
     transport: Transport,
@@ -288,7 +289,7 @@ impl<V: View + Clone> HostSession<V> {
             spoke_extension: false,
             next_ticket: 1,
             queue: VecDeque::new(),
-            in_flight: BTreeMap::new(),
+            in_flight: VecMap::new(),
             mirror: Mirror {
                 unread_count: 0,
                 unread_threads: None,

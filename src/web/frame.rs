@@ -127,33 +127,6 @@ impl core::fmt::Debug for DeskFrame {
     }
 }
 
-fn allowed_origins(options: &JsValue) -> Result<Vec<String>, JsValue> {
-    let bad = |m: &str| js_error(ErrorCode::InvalidOrigin, m);
-    let list = super::jsview::get(options, "allowedOrigins");
-    if let Some(one) = list.as_string() {
-        return Ok(vec![one]);
-    }
-    let Some(array) = list.dyn_ref::<js_sys::Array>() else {
-        return Err(bad(
-            "DeskFrame.connect needs { allowedOrigins: ['https://your-host.example'] }",
-        ));
-    };
-    array
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            v.as_string().ok_or_else(|| {
-                bad(&[
-                    "allowedOrigins[",
-                    &*crate::core::text::decimal(i as u64),
-                    "] must be a string",
-                ]
-                .concat())
-            })
-        })
-        .collect()
-}
-
 fn ancestor_origin(window: &web_sys::Window) -> Option<String> {
     // `location.ancestorOrigins` exists in Chromium and Safari, not in Firefox.
     let list =
@@ -170,7 +143,13 @@ impl DeskFrame {
     pub fn connect(
         #[wasm_bindgen(unchecked_param_type = "DeskFrameOptions")] options: JsValue,
     ) -> Result<Option<DeskFrame>, JsValue> {
-        let entries = allowed_origins(&options)?;
+        let options = super::options::frame_options(&options)?;
+        let entries = options.allowed_origins.map(|o| o.0).ok_or_else(|| {
+            js_error(
+                ErrorCode::InvalidOrigin,
+                "DeskFrame.connect needs { allowedOrigins: ['https://your-host.example'] }",
+            )
+        })?;
         let allowlist = Allowlist::parse(&entries)
             .map_err(|e| js_error(ErrorCode::InvalidOrigin, &e.describe()))?;
         let window =
@@ -180,7 +159,7 @@ impl DeskFrame {
             _ => return Ok(None),
         };
         let mut session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
-        if let Some(v) = super::jsview::message_channel(&options)? {
+        if let Some(v) = options.message_channel {
             session.set_message_channel(v);
         }
         let inner = Rc::new(RefCell::new(FrameInner {
@@ -471,14 +450,14 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
                 Ok((None, all)) => all.unchecked_into::<js_sys::Promise>(),
             };
             let weak = Rc::downgrade(&inner);
-            let _ = super::listeners::on_settled(&all, move |outcome| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = wasm_bindgen_futures::JsFuture::from(all).await;
                 if let Some(inner) = weak.upgrade() {
                     let result = outcome
                         .map(|_| ())
                         .map_err(|e| ("REJECTED", error_text(&e)));
                     answer(&inner, &reply, result);
                 }
-                JsValue::UNDEFINED
             });
         }
     }

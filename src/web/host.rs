@@ -3,19 +3,21 @@
 use super::command::{connected_now, Promises};
 use super::envelope::object;
 use super::error::js_error;
-use super::jsview::{get, js_key, message_channel, message_from, JsView, Sender};
+use super::jsview::{js_key, message_from, JsView, Sender};
 use super::listeners::{
     emit, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
 };
+use super::options;
+use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{
     Action, HostConfig, HostSession, Millis, Notice, Outgoing, Received, Ticket,
 };
+use crate::core::options::CreateEntry;
 use crate::core::origin::Origin;
 use crate::core::token::{desktop_url, login_url, LoginEntry};
 use crate::core::wire::{AgentStatus, Command, EventType};
 use core::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -63,7 +65,7 @@ pub(crate) struct HostInner {
     pub(crate) iframe: web_sys::HtmlIFrameElement,
     /// The app's listeners, by [`HostKey::id`].
     pub(crate) listeners: Listeners,
-    pending: BTreeMap<Ticket, Pending>,
+    pending: VecMap<Ticket, Pending>,
     /// The promises of the commands in `pending`.
     promises: Promises,
     /// The `message` listener on the window and the `load` listener on the iframe.
@@ -139,41 +141,6 @@ fn now() -> Millis {
     js_sys::Date::now().max(0.0) as Millis
 }
 
-/// A non-negative number of milliseconds from `options[key]`, if present.
-fn millis(options: &JsValue, key: &'static str) -> Result<Option<Millis>, JsValue> {
-    let v = get(options, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as Millis)),
-        _ => Err(js_error(
-            ErrorCode::InvalidArgument,
-            &[key, " must be a non-negative number of milliseconds"].concat(),
-        )),
-    }
-}
-
-pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {
-    let mut config = HostConfig::default();
-    if let Some(v) = message_channel(options)? {
-        config.message_channel = v;
-    }
-    if let Some(v) = millis(options, "handshakeTimeout")? {
-        config.handshake_timeout = v;
-    }
-    if let Some(v) = millis(options, "commandTimeout")? {
-        config.command_timeout = v;
-    }
-    if let Some(v) = millis(options, "tokenWarning")? {
-        config.token_warning = v;
-    }
-    if let Some(v) = millis(options, "queueLimit")? {
-        config.queue_limit = v as usize;
-    }
-    Ok(config)
-}
-
 #[wasm_bindgen(module = "/src/web/js/host.js")]
 extern "C" {
     /// Call `f` after each change to the iframe's document that leaves the iframe out of it,
@@ -223,7 +190,7 @@ impl DeskHost {
             session: HostSession::new(origin, config),
             iframe: iframe.clone(),
             listeners: Listeners::new(),
-            pending: BTreeMap::new(),
+            pending: VecMap::new(),
             promises: Promises::new(),
             dom: None,
             observer: None,
@@ -277,13 +244,10 @@ impl DeskHost {
         let (timeout, signal) = match options {
             None => (None, None),
             Some(options) => {
-                let timeout = match millis(&options, "timeout") {
-                    Ok(t) => t,
+                let (timeout, signal) = match options::command_options(&options) {
+                    Ok((o, signal)) => (o.timeout, signal),
                     Err(e) => return js_sys::Promise::reject(&e),
                 };
-                let signal = get(&options, "signal")
-                    .dyn_into::<web_sys::AbortSignal>()
-                    .ok();
                 if signal.as_ref().is_some_and(|s| s.aborted()) {
                     return js_sys::Promise::reject(&js_error(
                         ErrorCode::Aborted,
@@ -354,16 +318,11 @@ impl DeskHost {
         >,
     ) -> Result<DeskHost, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let explicit = get(&options, "origin");
-        let origin = match explicit.as_string() {
+        let attach = options::attach_options(&options)?;
+        let config = options::host_options(&options)?.config();
+        let origin = match attach.origin {
             Some(o) => Origin::parse(&o),
-            None if explicit.is_undefined() || explicit.is_null() => Origin::of_url(&iframe.src()),
-            None => {
-                return Err(js_error(
-                    ErrorCode::InvalidOrigin,
-                    "origin must be a string",
-                ))
-            }
+            None => Origin::of_url(&iframe.src()),
         }
         .map_err(|e| {
             js_error(
@@ -376,7 +335,7 @@ impl DeskHost {
                 .concat(),
             )
         })?;
-        DeskHost::start(iframe, origin, host_config(&options)?)
+        DeskHost::start(iframe, origin, config)
     }
 
     /// Make the workstation iframe inside `container` and attach to it. The iframe's `src` is the
@@ -388,24 +347,20 @@ impl DeskHost {
         #[wasm_bindgen(unchecked_param_type = "CreateOptions")] options: js_sys::Object,
     ) -> Result<DeskHost, JsValue> {
         let options: JsValue = options.into();
-        let string = |key: &'static str| get(&options, key).as_string();
-        let base_url = string("baseUrl").ok_or_else(|| {
+        let create = options::create_options(&options)?;
+        let config = options::host_options(&options)?.config();
+        let base_url = create.base_url.ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidUrl,
                 "baseUrl is required, such as https://desk.example.com",
             )
         })?;
-        let entry = match string("entry").as_deref() {
-            None => Entry::Login(LoginEntry::Agent),
-            Some("desktop") => Entry::Desktop,
-            Some(name) => Entry::Login(LoginEntry::parse(name).ok_or_else(|| {
-                js_error(
-                    ErrorCode::InvalidArgument,
-                    "entry must be 'agent', 'admin' or 'desktop'",
-                )
-            })?),
+        let entry = match create.entry.unwrap_or_default() {
+            CreateEntry::Agent => Entry::Login(LoginEntry::Agent),
+            CreateEntry::Admin => Entry::Login(LoginEntry::Admin),
+            CreateEntry::Desktop => Entry::Desktop,
         };
-        let token = string("accessToken");
+        let token = create.access_token;
         let login = Login { base_url, entry };
         let src = login.url(token.as_deref())?;
         let origin = Origin::of_url(&src)
@@ -417,7 +372,7 @@ impl DeskHost {
             )
         })?;
         iframe.set_src(&src);
-        let host = DeskHost::start(iframe.clone(), origin, host_config(&options)?)?;
+        let host = DeskHost::start(iframe.clone(), origin, config)?;
         {
             let mut i = host.inner.borrow_mut();
             i.session.set_token_expiry(token_expiry(token.as_deref()));

@@ -28,9 +28,6 @@ extern "C" {
     fn place(memory: &JsValue, at: i32);
     /// The UTF-8 string of `n` bytes at `p` in memory as a JS string, made on first use.
     fn key(p: i32, n: i32) -> JsValue;
-    /// `o[key(p, n)]` (`undefined` if `o` is not an object or a function, or its getter throws).
-    #[wasm_bindgen(js_name = get)]
-    fn get_key(o: &JsValue, p: i32, n: i32) -> JsValue;
     /// Sort `v` into `SORTED`: its [`KINDS`] index, then its number, its boolean as 1 or 0, or
     /// its length if it is an array (else 0).
     fn view(v: &JsValue);
@@ -264,25 +261,4 @@ impl View for JsView {
         placed();
         Some(sorted(item(&self.value, i)))
     }
-}
-
-/// `options[key]`, or `undefined` when `options` is not an object or its getter throws.
-pub(crate) fn get(options: &JsValue, key: &'static str) -> JsValue {
-    let (p, n) = at(key);
-    get_key(options, p, n)
-}
-
-#[cfg(any(feature = "host", feature = "frame"))]
-/// `options.messageChannel`, if present; anything but a boolean is an error.
-pub(crate) fn message_channel(options: &JsValue) -> Result<Option<bool>, JsValue> {
-    let v = get(options, "messageChannel");
-    if v.is_undefined() {
-        return Ok(None);
-    }
-    v.as_bool().map(Some).ok_or_else(|| {
-        super::error::js_error(
-            crate::core::error::ErrorCode::InvalidArgument,
-            "messageChannel must be a boolean",
-        )
-    })
 }

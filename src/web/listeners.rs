@@ -6,6 +6,7 @@ use core::cell::RefCell;
 #[cfg(any(feature = "host", feature = "frame"))]
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+#[cfg(any(feature = "host", feature = "frame"))]
 use wasm_bindgen::JsCast;
 
 #[cfg(any(feature = "host", feature = "frame"))]
@@ -171,38 +172,4 @@ extern "C" {
     /// The global `clearTimeout(id)`.
     #[wasm_bindgen(js_name = clearTimeout)]
     pub(crate) fn clear_timeout(id: &JsValue);
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// A promise, seen through a `then` whose callback's return value the new promise adopts
-    /// (js-sys's `then` takes a callback that returns nothing).
-    type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_with(this: &Thenable, f: &JsValue) -> js_sys::Promise;
-}
-
-#[cfg(any(feature = "frame", feature = "tokens"))]
-/// Once `promise` settles, call `f` with `Ok(value)` or `Err(reason)`; the returned promise
-/// resolves to what `f` returns (following it if it is a promise, rejecting if that rejects).
-///
-/// One callback through `Promise.allSettled`, which always fulfils: it runs exactly once and is
-/// freed then, never left behind as the unused half of a `then(ok, err)` pair. This replaces
-/// `wasm-bindgen-futures`, whose executor and future plumbing cost about 5 KB of wasm.
-pub(crate) fn on_settled(
-    promise: &js_sys::Promise,
-    f: impl FnOnce(Result<JsValue, JsValue>) -> JsValue + 'static,
-) -> js_sys::Promise {
-    let settled = js_sys::Promise::all_settled(&js_sys::Array::of1(promise));
-    settled
-        .unchecked_ref::<Thenable>()
-        .then_with(&Closure::once_into_js(move |results: JsValue| {
-            let result = js_sys::Reflect::get_u32(&results, 0).unwrap_or_default();
-            let field = |key: &'static str| super::jsview::get(&result, key);
-            f(if field("status") == "fulfilled" {
-                Ok(field("value"))
-            } else {
-                Err(field("reason"))
-            })
-        }))
 }

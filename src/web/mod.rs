@@ -15,6 +15,7 @@ pub mod frame;
 pub mod host;
 mod jsview;
 pub mod listeners;
+mod options;
 #[cfg(feature = "tokens")]
 mod tokens;
 mod types;

@@ -1,0 +1,253 @@
+//! Option objects in and plain data out, as the core's types ([`crate::core::options`], the
+//! credentials, the token claims): a bad field is a `DeskError` that names it.
+//!
+//! The token API reads and writes them with serde-wasm-bindgen. The host and workstation pages
+//! read their few option fields here by hand, with the core's [`NumberRule`]s: serde-wasm-bindgen
+//! would cost the host page about 23 KB gzipped, half of its budget (see the core module).
+
+use super::error::js_error;
+use crate::core::error::ErrorCode;
+#[cfg(feature = "host")]
+use crate::core::options::NumberRule;
+#[cfg(feature = "tokens")]
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[cfg(feature = "tokens")]
+/// Read `value`, an options argument, as `T`: `undefined` or `null` is `T::default()`, any
+/// other value that is not an object is refused (its text is never repeated: it may be a
+/// secret). A bad field throws `INVALID_ARGUMENT` naming it, such as `marginMs: invalid type:
+/// string "5", expected a whole number of milliseconds`. Fields `T` does not name are not read.
+///
+/// Called with no borrow held: reading a field runs the page's getters.
+pub(crate) fn read<T: DeserializeOwned + Default>(
+    value: &JsValue,
+    what: &str,
+) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    read_object(value, what)
+}
+
+#[cfg(feature = "tokens")]
+/// [`read`] for an argument that must be there.
+pub(crate) fn read_object<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    if !value.is_object() {
+        return Err(js_error(
+            ErrorCode::InvalidArgument,
+            &[what, " must be an object"].concat(),
+        ));
+    }
+    let de = serde_wasm_bindgen::Deserializer::from(value.clone());
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        // A field's path, or "." for the object itself (a missing field).
+        let field = if path == "." {
+            String::new()
+        } else {
+            path + ": "
+        };
+        let code = ErrorCode::InvalidArgument;
+        // serde-wasm-bindgen's error is a JS Error holding serde's message.
+        let inner: JsValue = e.into_inner().into();
+        let message = inner
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        js_error(code, &[&*field, &*message].concat())
+    })
+}
+
+#[cfg(feature = "tokens")]
+/// `object[key]` if it is a `T`; `None` when it is absent, `undefined` or `null`; an
+/// `INVALID_ARGUMENT` error saying `expected` otherwise. For option fields that hold JS
+/// objects (an `AbortSignal`, a function). Called with no borrow held: it runs the page's getter.
+pub(crate) fn js_field<T: JsCast>(
+    object: &JsValue,
+    key: &str,
+    expected: &str,
+) -> Result<Option<T>, JsValue> {
+    let value = js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.dyn_into::<T>().map(Some).map_err(|_| {
+        js_error(
+            ErrorCode::InvalidArgument,
+            &[key, ": expected ", expected].concat(),
+        )
+    })
+}
+
+#[cfg(feature = "tokens")]
+/// `value` as plain JS data: structs and maps as plain objects, `None` as `null`.
+pub(crate) fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
+    let out = serde_wasm_bindgen::Serializer::new()
+        .serialize_missing_as_null(true)
+        .serialize_maps_as_objects(true);
+    // The core's output types hold strings, whole numbers below 2^53 and maps with string keys,
+    // all of which serialise.
+    value.serialize(&out).unwrap_or(JsValue::UNDEFINED)
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+mod by_hand {
+    use super::*;
+    #[cfg(feature = "host")]
+    use crate::core::options::{
+        AttachOptions, CommandOptions, CreateEntry, CreateOptions, HostOptions, COUNT, MILLIS,
+    };
+    #[cfg(feature = "frame")]
+    use crate::core::options::{FrameOptions, OneOrMore};
+
+    /// `object[key]`; `undefined` when `object` is not an object or its getter throws.
+    fn field(object: &JsValue, key: &str) -> JsValue {
+        if !object.is_object() {
+            return JsValue::UNDEFINED;
+        }
+        js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// The error of a field that is not what it should be; origins have a code of their own.
+    fn bad(key: &str, expected: &str) -> JsValue {
+        let code = match key {
+            "origin" | "allowedOrigins" => ErrorCode::InvalidOrigin,
+            _ => ErrorCode::InvalidArgument,
+        };
+        js_error(code, &[key, ": expected ", expected].concat())
+    }
+
+    /// `Some(object[key])`, or `None` when it is absent, `undefined` or `null`.
+    fn present(object: &JsValue, key: &str) -> Option<JsValue> {
+        Some(field(object, key)).filter(|v| !v.is_undefined() && !v.is_null())
+    }
+
+    #[cfg(feature = "host")]
+    fn number<T>(object: &JsValue, key: &str, rule: NumberRule<T>) -> Result<Option<T>, JsValue> {
+        present(object, key)
+            .map(|v| {
+                v.as_f64()
+                    .and_then(rule.accept)
+                    .ok_or_else(|| bad(key, rule.what))
+            })
+            .transpose()
+    }
+
+    fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
+        present(object, key)
+            .map(|v| v.as_bool().ok_or_else(|| bad(key, "a boolean")))
+            .transpose()
+    }
+
+    #[cfg(feature = "host")]
+    fn string(object: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+        present(object, key)
+            .map(|v| v.as_string().ok_or_else(|| bad(key, "a string")))
+            .transpose()
+    }
+
+    /// Refuse an options argument that is neither absent nor an object.
+    fn object(options: &JsValue) -> Result<&JsValue, JsValue> {
+        if options.is_undefined() || options.is_null() || options.is_object() {
+            Ok(options)
+        } else {
+            Err(js_error(
+                ErrorCode::InvalidArgument,
+                "options: expected an object",
+            ))
+        }
+    }
+
+    #[cfg(feature = "host")]
+    /// `DeskHost.attach`'s and `create`'s timing and transport options.
+    pub(crate) fn host_options(options: &JsValue) -> Result<HostOptions, JsValue> {
+        let o = object(options)?;
+        Ok(HostOptions {
+            handshake_timeout: number(o, "handshakeTimeout", MILLIS)?,
+            command_timeout: number(o, "commandTimeout", MILLIS)?,
+            token_warning: number(o, "tokenWarning", MILLIS)?,
+            queue_limit: number(o, "queueLimit", COUNT)?,
+            message_channel: boolean(o, "messageChannel")?,
+        })
+    }
+
+    #[cfg(feature = "host")]
+    /// `DeskHost.attach`'s own option.
+    pub(crate) fn attach_options(options: &JsValue) -> Result<AttachOptions, JsValue> {
+        Ok(AttachOptions {
+            origin: string(object(options)?, "origin")?,
+        })
+    }
+
+    #[cfg(feature = "host")]
+    /// `DeskHost.create`'s own options.
+    pub(crate) fn create_options(options: &JsValue) -> Result<CreateOptions, JsValue> {
+        let o = object(options)?;
+        let entry = match string(o, "entry")?.as_deref() {
+            None => None,
+            Some("agent") => Some(CreateEntry::Agent),
+            Some("admin") => Some(CreateEntry::Admin),
+            Some("desktop") => Some(CreateEntry::Desktop),
+            Some(_) => return Err(bad("entry", "'agent', 'admin' or 'desktop'")),
+        };
+        Ok(CreateOptions {
+            base_url: string(o, "baseUrl")?,
+            access_token: string(o, "accessToken")?,
+            entry,
+        })
+    }
+
+    #[cfg(feature = "host")]
+    /// A command's `timeout`, and its `signal` if it has one.
+    pub(crate) fn command_options(
+        options: &JsValue,
+    ) -> Result<(CommandOptions, Option<web_sys::AbortSignal>), JsValue> {
+        let o = object(options)?;
+        let timeout = number(o, "timeout", MILLIS)?;
+        let signal = present(o, "signal")
+            .map(|v| v.dyn_into().map_err(|_| bad("signal", "an AbortSignal")))
+            .transpose()?;
+        Ok((CommandOptions { timeout }, signal))
+    }
+
+    #[cfg(feature = "frame")]
+    /// `DeskFrame.connect`'s options.
+    pub(crate) fn frame_options(options: &JsValue) -> Result<FrameOptions, JsValue> {
+        let o = object(options)?;
+        let allowed = match present(o, "allowedOrigins") {
+            None => None,
+            Some(v) => Some(OneOrMore(match v.as_string() {
+                Some(one) => vec![one],
+                None => v
+                    .dyn_ref::<js_sys::Array>()
+                    .ok_or_else(|| bad("allowedOrigins", "a string or a list of strings"))?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        v.as_string().ok_or_else(|| {
+                            let key = [
+                                "allowedOrigins[",
+                                &*crate::core::text::decimal(i as u64),
+                                "]",
+                            ]
+                            .concat();
+                            js_error(
+                                ErrorCode::InvalidOrigin,
+                                &[&*key, ": expected a string"].concat(),
+                            )
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+            })),
+        };
+        Ok(FrameOptions {
+            allowed_origins: allowed,
+            message_channel: boolean(o, "messageChannel")?,
+        })
+    }
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+pub(crate) use by_hand::*;
