@@ -756,47 +756,6 @@ async fn listeners_may_call_back_into_the_host_and_one_that_throws_stops_no_othe
 }
 
 #[wasm_bindgen_test]
-async fn a_message_that_a_listener_has_delivered_at_once_is_handled_too() {
-    let (h, host, rec) = connected(json!({}), json!({})).await;
-    // A page script that dispatches `message` events as if the workstation had posted them (as
-    // a page that replays or forwards messages might), and a listener that, on the first
-    // count, dispatches a second one right away: the host's window listener is called again
-    // while it is still running.
-    let page = js_sys::Function::new_with_args(
-        "iframe, origin",
-        "const errors = [];
-         const onError = (e) => errors.push(String(e.message));
-         addEventListener('error', onError);
-         const send = (n) => dispatchEvent(new MessageEvent('message', {
-           origin, source: iframe.contentWindow,
-           data: { type: 'unread_message_count', source: 'bytedesk-desktop', timestamp: Date.now(),
-                   data: { totalUnreadCount: n, unreadThreads: [] } } }));
-         const listener = (data) => { if (data.totalUnreadCount === 1) send(2); };
-         return { send, listener, errors, stop: () => removeEventListener('error', onError) };",
-    )
-    .call2(&JsValue::NULL, &h.iframe(), &WORKSTATION.into())
-    .unwrap();
-    let field = |name: &str| js_sys::Reflect::get(&page, &name.into()).unwrap();
-    let call = |name: &str, arg: &JsValue| {
-        field(name)
-            .unchecked_into::<js_sys::Function>()
-            .call1(&JsValue::NULL, arg)
-            .unwrap()
-    };
-    host.on("unread_message_count".into(), field("listener"))
-        .unwrap();
-    call("send", &1.into());
-    call("stop", &JsValue::UNDEFINED);
-    let counts: Vec<Value> = recorded(&rec, Some("unread_message_count"))
-        .iter()
-        .map(|r| r["data"]["totalUnreadCount"].clone())
-        .collect();
-    assert_eq!(counts, [json!(1), json!(2)]);
-    assert_eq!(host.unread_count(), 2.0);
-    assert_eq!(from_js(&field("errors")), json!([]));
-}
-
-#[wasm_bindgen_test]
 async fn a_malformed_event_from_the_workstation_is_reported_and_the_next_one_works() {
     let (h, host, rec) = connected(json!({}), json!({})).await;
     let malformed = [
