@@ -198,7 +198,10 @@ async fn a_host_attached_after_the_workstation_loaded_sees_its_first_reload() {
         .await;
         let disconnected = recorded(&rec, Some("disconnected"));
         assert_eq!(disconnected.len(), 1, "{transport}: {disconnected:?}");
-        assert_eq!(disconnected[0]["data"]["reason"], "reload", "{transport}");
+        // 'unload' when the old document's bytedesk_bye reached the host (Firefox delivers it),
+        // 'reload' when it did not (Chromium gives it no source) and the new ready told.
+        let reason = &disconnected[0]["data"]["reason"];
+        assert!(reason == "reload" || reason == "unload", "{transport}: {reason}");
         assert!(host.connected());
         // The command reaches the new document: the fixture's reports start anew with it.
         let busy = host.set_busy(None);
