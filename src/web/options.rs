@@ -101,6 +101,7 @@ mod by_hand {
     };
     #[cfg(feature = "frame")]
     use crate::core::options::{FrameOptions, OneOrMore};
+    use crate::web::listeners::describe;
 
     /// `object[key]`; `undefined` when `object` is not an object or its getter throws.
     fn field(object: &JsValue, key: &str) -> JsValue {
@@ -110,13 +111,18 @@ mod by_hand {
         js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     }
 
-    /// The error of a field that is not what it should be; origins have a code of their own.
-    fn bad(key: &str, expected: &str) -> JsValue {
+    /// The error of a field that is not what it should be, saying what came; origins have a
+    /// code of their own.
+    fn bad(key: &str, expected: &str, got: &JsValue) -> JsValue {
         let code = match key {
             "origin" | "allowedOrigins" => ErrorCode::InvalidOrigin,
             _ => ErrorCode::InvalidArgument,
         };
-        js_error(code, &[key, ": expected ", expected].concat())
+        let got = describe(got);
+        js_error(
+            code,
+            &[key, ": expected ", expected, ", got ", &*got].concat(),
+        )
     }
 
     /// `Some(object[key])`, or `None` when it is absent, `undefined` or `null`.
@@ -130,46 +136,54 @@ mod by_hand {
             .map(|v| {
                 v.as_f64()
                     .and_then(rule.accept)
-                    .ok_or_else(|| bad(key, rule.what))
+                    .ok_or_else(|| bad(key, rule.what, &v))
             })
             .transpose()
     }
 
     fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
         present(object, key)
-            .map(|v| v.as_bool().ok_or_else(|| bad(key, "a boolean")))
+            .map(|v| v.as_bool().ok_or_else(|| bad(key, "a boolean", &v)))
             .transpose()
     }
 
     #[cfg(feature = "host")]
     fn string(object: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
         present(object, key)
-            .map(|v| v.as_string().ok_or_else(|| bad(key, "a string")))
+            .map(|v| v.as_string().ok_or_else(|| bad(key, "a string", &v)))
             .transpose()
     }
 
-    /// Refuse an options argument that is neither absent nor an object.
-    fn object(options: &JsValue) -> Result<&JsValue, JsValue> {
+    #[cfg(feature = "host")]
+    /// `options` as an object, when given: `undefined` and `null` are no options; anything
+    /// else that is not an object is misuse (`attach(iframe, 'https://…')`), said as such.
+    pub(crate) fn object(options: JsValue, call: &str, example: &str) -> Result<JsValue, JsValue> {
         if options.is_undefined() || options.is_null() || options.is_object() {
-            Ok(options)
-        } else {
-            Err(js_error(
-                ErrorCode::InvalidArgument,
-                "options: expected an object",
-            ))
+            return Ok(options);
         }
+        let got = describe(&options);
+        Err(js_error(
+            ErrorCode::InvalidArgument,
+            &[
+                call,
+                " takes options as an object such as ",
+                example,
+                ", got ",
+                &*got,
+            ]
+            .concat(),
+        ))
     }
 
     #[cfg(feature = "host")]
     /// `DeskHost.attach`'s and `create`'s timing and transport options.
     pub(crate) fn host_options(options: &JsValue) -> Result<HostOptions, JsValue> {
-        let o = object(options)?;
         Ok(HostOptions {
-            handshake_timeout: number(o, "handshakeTimeout", MILLIS)?,
-            command_timeout: number(o, "commandTimeout", MILLIS)?,
-            token_warning: number(o, "tokenWarning", MILLIS)?,
-            queue_limit: number(o, "queueLimit", COUNT)?,
-            message_channel: boolean(o, "messageChannel")?,
+            handshake_timeout: number(options, "handshakeTimeout", MILLIS)?,
+            command_timeout: number(options, "commandTimeout", MILLIS)?,
+            token_warning: number(options, "tokenWarning", MILLIS)?,
+            queue_limit: number(options, "queueLimit", COUNT)?,
+            message_channel: boolean(options, "messageChannel")?,
         })
     }
 
@@ -177,24 +191,26 @@ mod by_hand {
     /// `DeskHost.attach`'s own option.
     pub(crate) fn attach_options(options: &JsValue) -> Result<AttachOptions, JsValue> {
         Ok(AttachOptions {
-            origin: string(object(options)?, "origin")?,
+            origin: string(options, "origin")?,
         })
     }
 
     #[cfg(feature = "host")]
     /// `DeskHost.create`'s own options.
     pub(crate) fn create_options(options: &JsValue) -> Result<CreateOptions, JsValue> {
-        let o = object(options)?;
-        let entry = match string(o, "entry")?.as_deref() {
+        let entry = match string(options, "entry")?.as_deref() {
             None => None,
             Some("agent") => Some(CreateEntry::Agent),
             Some("admin") => Some(CreateEntry::Admin),
             Some("desktop") => Some(CreateEntry::Desktop),
-            Some(_) => return Err(bad("entry", "'agent', 'admin' or 'desktop'")),
+            Some(_) => {
+                let got = field(options, "entry");
+                return Err(bad("entry", "'agent', 'admin' or 'desktop'", &got));
+            }
         };
         Ok(CreateOptions {
-            base_url: string(o, "baseUrl")?,
-            access_token: string(o, "accessToken")?,
+            base_url: string(options, "baseUrl")?,
+            access_token: string(options, "accessToken")?,
             entry,
         })
     }
@@ -204,10 +220,12 @@ mod by_hand {
     pub(crate) fn command_options(
         options: &JsValue,
     ) -> Result<(CommandOptions, Option<web_sys::AbortSignal>), JsValue> {
-        let o = object(options)?;
-        let timeout = number(o, "timeout", MILLIS)?;
-        let signal = present(o, "signal")
-            .map(|v| v.dyn_into().map_err(|_| bad("signal", "an AbortSignal")))
+        let timeout = number(options, "timeout", MILLIS)?;
+        let signal = present(options, "signal")
+            .map(|v| {
+                v.dyn_into()
+                    .map_err(|v| bad("signal", "an AbortSignal", &v))
+            })
             .transpose()?;
         Ok((CommandOptions { timeout }, signal))
     }
@@ -215,14 +233,13 @@ mod by_hand {
     #[cfg(feature = "frame")]
     /// `DeskFrame.connect`'s options.
     pub(crate) fn frame_options(options: &JsValue) -> Result<FrameOptions, JsValue> {
-        let o = object(options)?;
-        let allowed = match present(o, "allowedOrigins") {
+        let allowed = match present(options, "allowedOrigins") {
             None => None,
             Some(v) => Some(OneOrMore(match v.as_string() {
                 Some(one) => vec![one],
                 None => v
                     .dyn_ref::<js_sys::Array>()
-                    .ok_or_else(|| bad("allowedOrigins", "a string or a list of strings"))?
+                    .ok_or_else(|| bad("allowedOrigins", "a string or a list of strings", &v))?
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
@@ -244,7 +261,7 @@ mod by_hand {
         };
         Ok(FrameOptions {
             allowed_origins: allowed,
-            message_channel: boolean(o, "messageChannel")?,
+            message_channel: boolean(options, "messageChannel")?,
         })
     }
 }
