@@ -4,7 +4,7 @@ use super::envelope::{command_data, envelope, object, post_result, ready_data, r
 use super::error::js_error;
 use super::jsview::{js_key, JsView};
 use super::listeners::{
-    emit, on_window_message, Listener, Listeners, MessageListener, Subscription,
+    emit, listen, messages, on_window_message, Listener, Listeners, MessageListener, Subscription,
 };
 use crate::core::error::ErrorCode;
 use crate::core::frame::{FrameSession, Inbound, PortPlan, ReplyTo};
@@ -190,7 +190,7 @@ impl DeskFrame {
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
-        let on_pagehide = Listener::new(&window, "pagehide", move || {
+        let on_pagehide = listen(&window, "pagehide", move || {
             if let Some(inner) = weak.upgrade() {
                 let (outbox, targets) = {
                     let i = inner.borrow();
@@ -387,7 +387,7 @@ fn offer_port(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> Result<(), Js
     let channel = web_sys::MessageChannel::new()?;
     let weak = Rc::downgrade(inner);
     let port = channel.port1();
-    let listener = MessageListener::messages(&port, move |event| {
+    let listener = messages(&port, move |event| {
         if let Some(inner) = weak.upgrade() {
             on_port_message(&inner, event);
         }

@@ -5,7 +5,8 @@ use super::envelope::object;
 use super::error::js_error;
 use super::jsview::{js_key, message_from, JsView, Sender};
 use super::listeners::{
-    emit, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
+    emit, listen, messages, on_window_message, Listener, Listeners, MessageListener, Subscription,
+    Timer,
 };
 use super::options;
 use crate::core::collections::VecMap;
@@ -215,7 +216,7 @@ impl DeskHost {
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
-        let on_load = Listener::new(&iframe, "load", move || {
+        let on_load = listen(&iframe, "load", move || {
             if let Some(inner) = weak.upgrade() {
                 let actions = inner.borrow_mut().session.frame_loaded(now());
                 run(&inner, actions);
@@ -290,7 +291,7 @@ impl DeskHost {
         let promise = promises.make(ticket);
         let abort = signal.map(|signal| {
             let weak = Rc::downgrade(&self.inner);
-            Listener::new(&signal, "abort", move || {
+            listen(&signal, "abort", move || {
                 if let Some(inner) = weak.upgrade() {
                     let actions = inner.borrow_mut().session.abort(ticket);
                     run(&inner, actions);
@@ -775,7 +776,7 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    let listener = MessageListener::messages(&port, move |event| {
+    let listener = messages(&port, move |event| {
         let Some(inner) = weak.upgrade() else {
             return;
         };
