@@ -321,7 +321,9 @@ async fn hello_is_answered_with_ready_and_fixes_the_parent_origin() {
     );
     let instance = readies[0]["data"]["instance"].clone();
     assert!(
-        instance.as_f64().is_some_and(|n| n >= 0.0 && n.fract() == 0.0),
+        instance
+            .as_f64()
+            .is_some_and(|n| n >= 0.0 && n.fract() == 0.0),
         "a whole number names the document: {instance}"
     );
     assert_eq!(
