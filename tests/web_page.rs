@@ -269,6 +269,20 @@ async fn a_second_host_on_one_iframe_is_refused_until_the_first_is_destroyed() {
     still_works(&h, &again).await;
 }
 
+#[wasm_bindgen_test]
+async fn a_second_frame_in_one_workstation_page_is_refused_and_the_first_keeps_working() {
+    let (h, host, rec) = connected(json!({}), json!({})).await;
+    post(&h, json!({ "fixture": "connect-again" }));
+    let got = wait_reports(&h, "connect-again", 1).await;
+    assert_eq!(got[0]["ok"], false, "{}", got[0]);
+    assert_eq!(got[0]["code"], "ALREADY_ATTACHED", "{}", got[0]);
+    // Two frames would each answer every hello with an instance of their own, and the host
+    // would take each answer for a new document: one `ready`, no `disconnected`.
+    still_works(&h, &host).await;
+    assert_eq!(count_of(&rec, "disconnected"), 0);
+    assert_eq!(count_of(&rec, "ready"), 1);
+}
+
 // 4. `destroy()` inside a `ready` listener.
 
 #[wasm_bindgen_test]
@@ -397,6 +411,7 @@ async fn an_overlong_string_from_the_workstation_is_refused_before_it_is_copied(
     wait_reports(&h, "posted", 4).await;
     settle(300).await;
     let grown = wasm_bytes() - before;
+    web_sys::console::log_1(&format!("figure: host wasm memory grew by {grown} bytes").into());
     assert!(grown < 1_000_000.0, "wasm memory grew by {grown} bytes");
     let errors: Vec<Value> = recorded(&rec, Some("error"))
         .iter()
@@ -427,6 +442,13 @@ async fn an_overlong_string_from_the_host_page_is_refused_by_the_workstation_bef
     let after = wait_reports(&h, "memory", 2).await[1]["bytes"]
         .as_f64()
         .unwrap();
+    web_sys::console::log_1(
+        &format!(
+            "figure: workstation wasm memory grew by {} bytes",
+            after - before
+        )
+        .into(),
+    );
     assert!(after - before < 1_000_000.0, "grew by {}", after - before);
     assert_eq!(reports(&h, "diagnostic").len(), 2);
     assert_eq!(reports(&h, "command"), Vec::<Value>::new());
