@@ -17,8 +17,12 @@ use wasm_bindgen::JsCast;
 #[cfg(feature = "tokens")]
 /// Read `value`, an options argument, as `T`: `undefined` or `null` is `T::default()`, any
 /// other value that is not an object is refused (its text is never repeated: it may be a
-/// secret). A bad field throws `INVALID_ARGUMENT` naming it, such as `marginMs: invalid type:
-/// string "5", expected a whole number of milliseconds`. Fields `T` does not name are not read.
+/// secret). A bad field throws `INVALID_ARGUMENT` with serde's message after `what`: a
+/// missing field by its name (``the credentials: missing field `appSecret` ``), a wrong one by
+/// what was expected (`TokenCache options: invalid value: floating point `-1`, expected a whole
+/// number of milliseconds`). serde_path_to_error would name every bad field, for 4.5 KB
+/// gzipped that the everything build cannot spare (it would be over 100 KB). Fields `T` does not
+/// name are not read.
 ///
 /// Called with no borrow held: reading a field runs the page's getters.
 pub(crate) fn read<T: DeserializeOwned + Default>(
@@ -40,23 +44,17 @@ pub(crate) fn read_object<T: DeserializeOwned>(value: &JsValue, what: &str) -> R
             &[what, " must be an object"].concat(),
         ));
     }
-    let de = serde_wasm_bindgen::Deserializer::from(value.clone());
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        // A field's path, or "." for the object itself (a missing field).
-        let field = if path == "." {
-            String::new()
-        } else {
-            path + ": "
-        };
-        let code = ErrorCode::InvalidArgument;
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
         // serde-wasm-bindgen's error is a JS Error holding serde's message.
-        let inner: JsValue = e.into_inner().into();
-        let message = inner
+        let e = JsValue::from(e);
+        let message = e
             .dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.message()))
             .unwrap_or_default();
-        js_error(code, &[&*field, &*message].concat())
+        js_error(
+            ErrorCode::InvalidArgument,
+            &[what, ": ", &*message].concat(),
+        )
     })
 }
 
