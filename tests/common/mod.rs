@@ -82,6 +82,14 @@ pub fn ready(protocol: u32, ack: bool) -> Value {
     )
 }
 
+/// `bytedesk_ready` of the deskbridge workstation document `instance` (acknowledged commands).
+pub fn ready_of(instance: u64) -> Value {
+    envelope(
+        "bytedesk_ready",
+        json!({ "protocol": 2, "ack": true, "instance": instance }),
+    )
+}
+
 /// `bytedesk_ready` of a deskbridge workstation that hands over a `MessagePort` with it.
 pub fn ready_with_port() -> Value {
     envelope(
