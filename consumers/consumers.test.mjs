@@ -51,27 +51,27 @@ const npm = (args, cwd) => run('npm', [...args, '--cache', cache, '--no-audit', 
 
 const projects = new Map();
 /** A fresh copy of consumers/projects/NAME under target/consumers/, its pinned tools installed
- * with `npm ci` and the packed tarball installed beside them, plus the files in `extra`
- * (source path -> path in the project). Resolves with its directory; made once per run. */
-function project(name, extra = {}) {
+ * with `npm ci` and the packed tarball installed beside them (once per run), with the files in
+ * `extra` (a path in consumers/ -> a path in the project) copied in. Resolves with its directory. */
+async function project(name, extra = {}) {
+  const dir = path.join(work, name);
   if (!projects.has(name)) {
     projects.set(name, (async () => {
-      const dir = path.join(work, name);
       fs.mkdirSync(dir, { recursive: true });
       for (const file of ['package.json', 'package-lock.json']) {
         fs.copyFileSync(path.join(here, 'projects', name, file), path.join(dir, file));
       }
-      for (const [from, to] of Object.entries(extra)) {
-        fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
-        fs.copyFileSync(path.join(here, from), path.join(dir, to));
-      }
       await npm(['ci', '--prefer-offline'], dir);
       // Not saved: the lock file pins the tools, the tarball changes with every build.
       await npm(['install', '--no-save', '--offline', `../${tarball.filename}`], dir);
-      return dir;
     })());
   }
-  return projects.get(name);
+  await projects.get(name);
+  for (const [from, to] of Object.entries(extra)) {
+    fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
+    fs.copyFileSync(path.join(here, from), path.join(dir, to));
+  }
+  return dir;
 }
 
 /** Every file under `dir` whose name ends with one of `exts`, recursively. */
@@ -275,7 +275,7 @@ const TOKEN = jwt({ sub: JSON.stringify({ username: 'agent@example.com', platfor
 
 for (const [label, nodeBin] of [['Node 20 (this machine)', () => process.execPath], ['Node 22 (npm package node@22)', (dir) => path.join(dir, 'node_modules/.bin/node')]]) {
   test(`${label}: import and require('deskbridge'), the token helpers, DeskHost and DeskFrame on a server`, async (t) => {
-    const dir = await project('node', { 'node/check.mjs': 'check.mjs', 'node/check.cjs': 'check.cjs' });
+    const dir = await project('node', { 'node/check.mjs': 'check.mjs', 'node/check.cjs': 'check.cjs', 'node/thrown.cjs': 'thrown.cjs' });
     const node = nodeBin(dir);
     const version = (await run(node, ['--version'])).stdout.trim();
     if (label.startsWith('Node 20')) assert.match(version, /^v20\./);

@@ -1,6 +1,7 @@
 // Run by the consumer tests with each Node version, in a project that installed the tarball: the
 // token helpers through an ES module import of 'deskbridge', and the browser sides imported as
 // server-side rendering would. Prints one JSON object.
+import thrown from './thrown.cjs';
 const started = performance.now();
 const { agentLoginUrl, decodeAccessToken, larkHelpdeskAuthorization } = await import('deskbridge');
 const importMs = performance.now() - started;
@@ -9,13 +10,6 @@ const { DeskFrame } = await import('deskbridge/frame');
 const tokens = await import('deskbridge/tokens');
 
 const [, , jwt] = process.argv;
-const thrown = (f) => {
-  try {
-    return { returned: String(f()) };
-  } catch (e) {
-    return { name: e?.name, code: e?.code, isError: e instanceof Error, message: e?.message };
-  }
-};
 console.log(JSON.stringify({
   importMs,
   login: agentLoginUrl('https://desk.example.com', 'tok en'),
