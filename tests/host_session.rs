@@ -118,10 +118,10 @@ fn ready_with_ack_flushes_the_queue_in_order_with_ids() {
     assert_eq!(
         received.actions,
         [
+            ready_notice(2),
             post(busy(), Some(a)),
             post(Command::RefreshThreads, Some(b)),
             post(clear("t1"), Some(c)),
-            ready_notice(2),
         ]
     );
     assert_eq!(h.session.queued(), 0);
@@ -146,11 +146,11 @@ fn ready_without_ack_flushes_without_ids_and_settles_on_post() {
     assert_eq!(
         actions,
         [
+            ready_notice(2),
             post(busy(), None),
             Action::Settle(a, Ok(())),
             post(clear("t1"), None),
             Action::Settle(b, Ok(())),
-            ready_notice(2),
         ]
     );
     assert_eq!(h.session.in_flight(), 0);
@@ -167,11 +167,11 @@ fn silence_until_the_handshake_timeout_means_a_seed_workstation() {
     assert_eq!(
         h.advance(1),
         [
+            ready_notice(1),
             post(busy(), None),
             Action::Settle(a, Ok(())),
             post(Command::RefreshThreads, None),
             Action::Settle(b, Ok(())),
-            ready_notice(1),
         ]
     );
     assert_eq!(h.session.peer(), Some(Peer::Seed));
@@ -197,9 +197,9 @@ fn a_seed_event_before_the_timeout_connects_as_seed() {
     assert_eq!(
         received.actions,
         [
-            post(busy(), None),
-            Action::Settle(a, Ok(())),
             ready_notice(1),
+            post(busy(), None),
+            Action::Settle(a, Ok(()))
         ]
     );
     assert_eq!(
@@ -426,8 +426,8 @@ fn a_reload_disconnects_and_the_next_ready_flushes_exactly_once() {
     assert_eq!(
         actions,
         [
-            post(Command::RefreshThreads, Some(meanwhile)),
             ready_notice(2),
+            post(Command::RefreshThreads, Some(meanwhile))
         ]
     );
     assert_eq!(h.receive(ready(2, true)).actions, []);
@@ -524,9 +524,9 @@ fn a_seed_workstation_that_reloads_is_still_trusted_after_the_timeout() {
     assert_eq!(
         actions,
         [
-            post(busy(), None),
-            Action::Settle(t, Ok(())),
             ready_notice(1),
+            post(busy(), None),
+            Action::Settle(t, Ok(()))
         ]
     );
 }
@@ -846,7 +846,7 @@ fn a_ready_that_arrives_before_the_first_load_event_is_not_undone_by_it() {
     let (t, _) = h.command(busy());
     h.attach(false);
     let actions = h.receive(ready(2, true)).actions;
-    assert_eq!(actions, [post(busy(), Some(t)), ready_notice(2)]);
+    assert_eq!(actions, [ready_notice(2), post(busy(), Some(t))]);
     let actions = h.load();
     assert_eq!(notices(&actions), [], "no disconnected event on first load");
     assert_eq!(settles(&actions), [], "the posted command is still awaited");
@@ -1047,4 +1047,39 @@ fn a_new_document_is_recognised_once_whatever_order_bye_ready_and_load_arrive_in
         );
         assert!(h.session.connected());
     }
+}
+
+// The app's `ready` listener runs before the queued commands go out (`Action::Flush`).
+
+#[test]
+fn a_ready_listener_that_destroys_the_host_keeps_the_queued_commands_from_going_out() {
+    let mut h = Host::window_only();
+    let (a, _) = h.command(busy());
+    h.load();
+    let message: &'static serde_json::Value = Box::leak(Box::new(ready(2, true)));
+    let actions = h.session.receive(DESK, &message).actions;
+    assert_eq!(actions, [ready_notice(2), Action::Flush]);
+    // The listener destroys the host; the flush that follows finds nothing to send.
+    let destroyed = h.destroy();
+    assert_eq!(failed_with(&destroyed, ErrorCode::Destroyed), [a]);
+    assert_eq!(h.session.flush(), []);
+}
+
+#[test]
+fn a_command_a_ready_listener_issues_goes_out_after_the_queued_ones() {
+    let mut h = Host::window_only();
+    let (a, _) = h.command(busy());
+    h.load();
+    let message: &'static serde_json::Value = Box::leak(Box::new(ready(2, true)));
+    let actions = h.session.receive(DESK, &message).actions;
+    assert_eq!(actions, [ready_notice(2), Action::Flush]);
+    let (b, actions) = h.command(Command::RefreshThreads);
+    assert_eq!(actions, [], "waits for the flush, behind the queued one");
+    assert_eq!(
+        h.session.flush(),
+        [
+            post(busy(), Some(a)),
+            post(Command::RefreshThreads, Some(b))
+        ]
+    );
 }

@@ -78,12 +78,8 @@ fn a_ready_with_a_port_is_adopted_then_the_switch_goes_out_then_the_queue() {
     let actions = h.receive_with_port(ready_with_port()).actions;
     assert_eq!(actions[0], Action::AdoptPort);
     assert_eq!(actions[1], Action::Post(Outgoing::Switch));
+    assert_eq!(actions[2], Action::Notify(Notice::Ready { protocol: 2 }));
     assert_eq!(posted_commands(&actions), [(BUSY, Some(ticket))]);
-    // The app hears `ready` last, with the queue already sent.
-    assert_eq!(
-        actions.last(),
-        Some(&Action::Notify(Notice::Ready { protocol: 2 }))
-    );
     assert_eq!(h.session.transport(), Transport::Port);
 }
 

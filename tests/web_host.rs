@@ -198,7 +198,10 @@ async fn a_subscription_stops_delivery_when_turned_off() {
     let (h, host, _) = connected(json!({}), json!({})).await;
     let mine = Recorder::new();
     let sub = host
-        .on("unread_message_count", mine.callback("unread"))
+        .on(
+            "unread_message_count".into(),
+            mine.callback("unread").into(),
+        )
         .unwrap();
     emit(&h, "emitUnreadCount", json!([1])).await;
     wait_until("first event", 5000.0, || recorded(&mine, None).len() == 1).await;
@@ -214,7 +217,7 @@ async fn a_subscription_stops_delivery_when_turned_off() {
 async fn unknown_event_names_are_refused_when_subscribing() {
     let (_h, host, _) = connected(json!({}), json!({})).await;
     let err = host
-        .on("unread_count", Recorder::new().callback("x"))
+        .on("unread_count".into(), Recorder::new().callback("x").into())
         .expect_err("an unknown event name is an error");
     assert_eq!(
         from_js(&js_sys::Reflect::get(&err, &"code".into()).unwrap()),
@@ -687,22 +690,28 @@ fn attach_needs_an_http_origin() {
         from_js(&js_sys::Reflect::get(&e, &"code".into()).unwrap())
     };
     assert_eq!(
-        error_code(DeskHost::attach(frame(), None)),
+        error_code(DeskHost::attach(frame().into(), JsValue::UNDEFINED)),
         "INVALID_ORIGIN"
     );
     let blank = frame();
     blank.set_src("about:blank");
-    assert_eq!(error_code(DeskHost::attach(blank, None)), "INVALID_ORIGIN");
+    assert_eq!(
+        error_code(DeskHost::attach(blank.into(), JsValue::UNDEFINED)),
+        "INVALID_ORIGIN"
+    );
     for bad in ["*", "null", "localhost:8711", "http://localhost:8711/path"] {
         assert_eq!(
-            error_code(DeskHost::attach(frame(), options(json!({ "origin": bad })))),
+            error_code(DeskHost::attach(
+                frame().into(),
+                to_js(&json!({ "origin": bad }))
+            )),
             "INVALID_ORIGIN",
             "{bad}"
         );
     }
     let ok = DeskHost::attach(
-        frame(),
-        options(json!({ "origin": "http://LOCALHOST:8711/" })),
+        frame().into(),
+        to_js(&json!({ "origin": "http://LOCALHOST:8711/" })),
     )
     .expect("a canonicalisable origin");
     assert_eq!(ok.origin(), "http://localhost:8711");
@@ -726,12 +735,10 @@ async fn listeners_may_call_back_into_the_host_and_one_that_throws_stops_no_othe
             .push(inner.clear_unread_count("t1".into(), None));
     });
     let thrower = js_sys::Function::new_no_args("throw new Error('a bug in the app')");
-    host.on("unread_message_count", thrower).unwrap();
-    host.on(
-        "unread_message_count",
-        reenter.as_ref().unchecked_ref::<js_sys::Function>().clone(),
-    )
-    .unwrap();
+    host.on("unread_message_count".into(), thrower.into())
+        .unwrap();
+    host.on("unread_message_count".into(), reenter.as_ref().clone())
+        .unwrap();
     emit(&h, "emitUnreadCount", json!([1, [thread("t1")]])).await;
     wait_until("the listener's command", 5000.0, || {
         issued.borrow().len() == 1
@@ -776,7 +783,7 @@ async fn a_message_that_a_listener_has_delivered_at_once_is_handled_too() {
             .call1(&JsValue::NULL, arg)
             .unwrap()
     };
-    host.on("unread_message_count", field("listener").unchecked_into())
+    host.on("unread_message_count".into(), field("listener"))
         .unwrap();
     call("send", &1.into());
     call("stop", &JsValue::UNDEFINED);

@@ -212,6 +212,10 @@ pub enum Action {
     Settle(Ticket, Result<(), DeskError>),
     /// Tell the app.
     Notify(Notice),
+    /// Ask [`HostSession::flush`] for the queued commands now, and carry out what it returns.
+    /// It follows the `ready` notice: the app's `ready` listener runs first, and if it
+    /// destroyed the host, the queued commands are never sent (they fail with `DESTROYED`).
+    Flush,
 }
 
 #[derive(Debug, Clone)]
@@ -457,18 +461,28 @@ impl<V: View + Clone> HostSession<V> {
             .collect()
     }
 
-    /// Talk to `peer` now: the queued commands are posted, then the app hears `ready`. In that
-    /// order, because the app's `ready` listener may destroy the host: the commands are then
-    /// out already and settle as sent ones do, never as if they had not been sent.
+    /// Talk to `peer` now: the app hears `ready`, then the queued commands go out
+    /// ([`Action::Flush`]), unless the app's `ready` listener destroyed the host meanwhile.
     fn connect(&mut self, peer: Peer) -> Vec<Action> {
         self.link = Link::Connected(peer);
+        vec![
+            Action::Notify(Notice::Ready {
+                protocol: peer.protocol(),
+            }),
+            Action::Flush,
+        ]
+    }
+
+    /// Post the commands that waited for the workstation, in order: what [`Action::Flush`]
+    /// asks for. Nothing when the session is not connected (or was destroyed) by then.
+    pub fn flush(&mut self) -> Vec<Action> {
+        if self.destroyed || !self.connected() {
+            return Vec::new();
+        }
         let mut actions = Vec::new();
         for q in core::mem::take(&mut self.queue) {
             actions.extend(self.post(q.ticket, q.command, q.deadline));
         }
-        actions.push(Action::Notify(Notice::Ready {
-            protocol: peer.protocol(),
-        }));
         actions
     }
 
@@ -502,9 +516,10 @@ impl<V: View + Clone> HostSession<V> {
             return vec![Action::Settle(ticket, Err(destroyed()))];
         }
         match self.link {
-            Link::Connected(_) => self.post(ticket, command, deadline),
+            // Commands that wait for a flush go first: the order the app issued them in.
+            Link::Connected(_) if self.queue.len() == 0 => self.post(ticket, command, deadline),
             Link::Lost => vec![Action::Settle(ticket, Err(navigated()))],
-            Link::Unloaded | Link::Handshaking { .. } => {
+            Link::Connected(_) | Link::Unloaded | Link::Handshaking { .. } => {
                 if self.queue.len() >= self.config.queue_limit {
                     let e = DeskError::new(
                         ErrorCode::QueueFull,

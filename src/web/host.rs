@@ -766,8 +766,9 @@ fn notify(inner: &Rc<RefCell<HostInner>>, key: HostKey, data: &JsValue, envelope
 pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
     for action in actions {
         // An app listener this loop called may have destroyed the host: from then on nothing is
-        // posted or told. (The session orders its actions so that no command is among what is
-        // left then: `destroy()` settled every command it had not sent.)
+        // posted or told. No command is among what is left then: the session sends queued
+        // commands only when asked (`Flush`), which a destroyed session refuses, and
+        // `destroy()` settled them.
         let destroyed = inner.borrow().session.destroyed();
         match action {
             Action::Post(_) | Action::AdoptPort | Action::Notify(_) if destroyed => {}
@@ -792,6 +793,10 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
                 super::command::post(&to, origin.as_ref(), &message, id);
             }
             Action::AdoptPort => adopt_port(inner),
+            Action::Flush => {
+                let actions = inner.borrow_mut().session.flush();
+                run(inner, actions);
+            }
             Action::ClosePort => {
                 let ports = core::mem::take(&mut inner.borrow_mut().ports);
                 for (port, _) in &ports {

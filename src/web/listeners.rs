@@ -2,6 +2,8 @@
 //! event listeners and timers that are removed when dropped.
 
 #[cfg(any(feature = "host", feature = "frame"))]
+use crate::prelude::*;
+#[cfg(any(feature = "host", feature = "frame"))]
 use alloc::rc::Rc;
 #[cfg(any(feature = "host", feature = "frame"))]
 use core::cell::RefCell;
