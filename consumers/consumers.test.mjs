@@ -238,6 +238,28 @@ for (const [name, version] of [['webpack5.99', 'webpack 5.99.9'], ['webpack5', '
   }
 }
 
+test('esbuild 0.28.2: `esbuild --bundle --format=esm`, with the wasm file copied beside the bundle, or with --conditions=development', async (t) => {
+  // esbuild leaves `new URL('host_bg.wasm', import.meta.url)` as it is and copies no asset: the
+  // one thing an esbuild project has to do is put the wasm where that URL points.
+  const dir = await project('esbuild', APP);
+  const out = path.join(dir, 'dist');
+  await run(process.execPath, ['node_modules/esbuild/bin/esbuild', 'main.js', '--bundle', '--format=esm', `--outdir=${out}`], { cwd: dir });
+  fs.copyFileSync(path.join(dir, 'node_modules/deskbridge/web/host_bg.wasm'), path.join(out, 'host_bg.wasm'));
+  fs.writeFileSync(path.join(out, 'index.html'), fs.readFileSync(path.join(here, 'app/index.html'), 'utf8'));
+  const bytes = shipped(out);
+  assert.equal(bytes.inlinedWasm, false);
+  const usable = await served(out, (origin) => hostPageWorks(pageUrl(origin, 'index.html')));
+  figures['esbuild'] = { ...bytes, total: bytes.js + bytes.wasm, usableMs: usable };
+  t.diagnostic(`esbuild: host page ${bytes.js + bytes.wasm} bytes gzipped (js ${bytes.js}, unminified; wasm ${bytes.wasm}); DeskHost usable ${usable} ms after navigation start`);
+
+  // Or, with nothing to copy, the development entry (the wasm inlined).
+  const dev = path.join(dir, 'dist-development');
+  await run(process.execPath, ['node_modules/esbuild/bin/esbuild', 'main.js', '--bundle', '--format=esm', '--conditions=development', `--outdir=${dev}`], { cwd: dir });
+  fs.copyFileSync(path.join(out, 'index.html'), path.join(dev, 'index.html'));
+  assert.equal(shipped(dev).inlinedWasm, true);
+  await served(dev, (origin) => hostPageWorks(pageUrl(origin, 'index.html')));
+});
+
 test('no bundler: a host page imports the package\'s host.js, a workstation loads web/frame.js with a script tag', async (t) => {
   // The installed package's files served as they are, the host page and the workstation on two
   // origins (two ports), each a plain <script type="module">.

@@ -35,9 +35,10 @@
 // puts one package.json, the README and the licence files at the top. Idempotent.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const dir = path.resolve(process.argv[2] ?? 'pkg');
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(dir, 'web');
 const BUILDS = ['deskbridge', 'host', 'frame', 'tokens'];
 const LICENSES = ['LICENSE-MIT', 'LICENSE-APACHE'];
@@ -142,7 +143,8 @@ const manifest = {
     ...LICENSES,
   ],
   // The entries initialise the wasm: a bundler must never skip them for the glue they re-export.
-  sideEffects: [...BUILDS.flatMap((n) => [`./${n}.js`, `./node/${n}.mjs`, `./dev/${n}.js`]), './web/snippets/*'],
+  // The snippets keep state at module level; wasm-pack marks them too.
+  sideEffects: [...BUILDS.flatMap((n) => [`./${n}.js`, `./node/${n}.mjs`, `./dev/${n}.js`]), './web/snippets/**'],
   exports: {
     ...Object.fromEntries(BUILDS.map((n) => [subpath(n), {
       types: `./${n}.d.ts`,
