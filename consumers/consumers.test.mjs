@@ -242,8 +242,10 @@ test('esbuild 0.28.2: `esbuild --bundle --format=esm`, with the wasm file copied
   // esbuild leaves `new URL('host_bg.wasm', import.meta.url)` as it is and copies no asset: the
   // one thing an esbuild project has to do is put the wasm where that URL points.
   const dir = await project('esbuild', APP);
+  // esbuild's install step puts its native executable in place of the JS launcher.
+  const esbuild = path.join(dir, 'node_modules/.bin/esbuild');
   const out = path.join(dir, 'dist');
-  await run(process.execPath, ['node_modules/esbuild/bin/esbuild', 'main.js', '--bundle', '--format=esm', `--outdir=${out}`], { cwd: dir });
+  await run(esbuild, ['main.js', '--bundle', '--format=esm', `--outdir=${out}`], { cwd: dir });
   fs.copyFileSync(path.join(dir, 'node_modules/deskbridge/web/host_bg.wasm'), path.join(out, 'host_bg.wasm'));
   fs.writeFileSync(path.join(out, 'index.html'), fs.readFileSync(path.join(here, 'app/index.html'), 'utf8'));
   const bytes = shipped(out);
@@ -254,7 +256,7 @@ test('esbuild 0.28.2: `esbuild --bundle --format=esm`, with the wasm file copied
 
   // Or, with nothing to copy, the development entry (the wasm inlined).
   const dev = path.join(dir, 'dist-development');
-  await run(process.execPath, ['node_modules/esbuild/bin/esbuild', 'main.js', '--bundle', '--format=esm', '--conditions=development', `--outdir=${dev}`], { cwd: dir });
+  await run(esbuild, ['main.js', '--bundle', '--format=esm', '--conditions=development', `--outdir=${dev}`], { cwd: dir });
   fs.copyFileSync(path.join(out, 'index.html'), path.join(dev, 'index.html'));
   assert.equal(shipped(dev).inlinedWasm, true);
   await served(dev, (origin) => hostPageWorks(pageUrl(origin, 'index.html')));
