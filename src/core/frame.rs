@@ -14,11 +14,11 @@
 //! from) and posts every later event on its own end; it reads its end only once the host says
 //! `bytedesk_switch` on the window, so commands posted before the switch are handled first.
 
+use super::collections::Queue;
 use super::host::Transport;
 use super::origin::{Allowlist, Origin};
 use super::view::View;
 use super::wire::{decode_from_host, Command, DecodeError, FromHost, HostMessage};
-use std::collections::VecDeque;
 
 /// Most events kept while no parent origin is known; older ones are dropped first.
 pub const PENDING_LIMIT: usize = 256;
@@ -89,7 +89,7 @@ enum PortState {
 pub struct FrameSession<E> {
     allowlist: Allowlist,
     parent: Option<Origin>,
-    pending: VecDeque<E>,
+    pending: Queue<E>,
     message_channel: bool,
     port: PortState,
     /// The `data.host` of the hello the current port was offered to.
@@ -105,7 +105,7 @@ impl<E> FrameSession<E> {
         FrameSession {
             allowlist,
             parent,
-            pending: VecDeque::new(),
+            pending: Queue::new(),
             message_channel: true,
             port: PortState::None,
             port_host: None,

@@ -32,12 +32,11 @@
 //! a base-protocol peer it settles once posted. Every command settles exactly once: posted or
 //! answered, timed out, aborted, rejected, or failed by `destroy()`.
 
-use super::collections::VecMap;
+use super::collections::{Queue, VecMap};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::view::View;
 use super::wire::{decode_frame, Command, DecodeError, Event, FrameMessage, FromFrame, PROTOCOL};
-use std::collections::VecDeque;
 
 /// Time in milliseconds since the epoch, as the browser's `Date.now()` gives it.
 pub type Millis = u64;
@@ -265,7 +264,7 @@ pub struct HostSession<V> {
     link: Link,
     spoke_extension: bool,
     next_ticket: Ticket,
-    queue: VecDeque<Queued>,
+    queue: Queue<Queued>,
     in_flight: VecMap<Ticket, Millis>,
     mirror: Mirror<V>,
     token_expiry: Option<(Millis, bool)>,
@@ -299,7 +298,7 @@ impl<V: View + Clone> HostSession<V> {
             link: Link::Unloaded,
             spoke_extension: false,
             next_ticket: 1,
-            queue: VecDeque::new(),
+            queue: Queue::new(),
             in_flight: VecMap::new(),
             mirror: Mirror {
                 unread_count: 0,
@@ -618,7 +617,7 @@ impl<V: View + Clone> HostSession<V> {
             self.in_flight.remove(&t);
             actions.push(Action::Settle(t, Err(timeout())));
         }
-        let (late, kept): (VecDeque<Queued>, VecDeque<Queued>) = core::mem::take(&mut self.queue)
+        let (late, kept): (Queue<Queued>, Queue<Queued>) = core::mem::take(&mut self.queue)
             .into_iter()
             .partition(|q| q.deadline <= now);
         self.queue = kept;
