@@ -34,6 +34,11 @@ extern "C" {
     /// The kind of `v`, as an index into [`KINDS`].
     #[wasm_bindgen(js_name = kind)]
     fn kind_index(v: &JsValue) -> u8;
+    /// `o[k]`; `undefined` when it cannot be read (its getter throws). What `Reflect.get` does
+    /// for an object, without the exception wasm-bindgen would catch and hand over on every call
+    /// of a `catch` import (`js_sys::Reflect::get` is one): the readers' most frequent call.
+    #[wasm_bindgen(js_name = get)]
+    fn get_key(o: &JsValue, k: &JsValue) -> JsValue;
 }
 
 /// The kinds `kind` sorts values into, by index.
@@ -50,7 +55,7 @@ const KINDS: [Kind; 8] = [
 
 /// `object[name]`; `undefined` when it cannot be read (its getter throws).
 fn get(object: &JsValue, name: &'static str) -> JsValue {
-    js_sys::Reflect::get(object, &js_key(name)).unwrap_or(JsValue::UNDEFINED)
+    get_key(object, &js_key(name))
 }
 
 /// A JS value seen through [`View`], with its kind, sorted when it was read.
@@ -139,6 +144,11 @@ impl View for JsView {
         }
         let v = JsView::new(get(&self.value, key));
         (v.kind != Kind::Undefined).then_some(v)
+    }
+
+    fn field_is(&self, key: &'static str, s: &'static str) -> bool {
+        // Compared in JS, whatever the field holds: no copy into wasm, no kind to sort.
+        self.has_fields() && get(&self.value, key) == js_key(s)
     }
 
     fn is_str(&self, s: &'static str) -> bool {

@@ -13,6 +13,10 @@ export function kind(v) {
     default: return 7;
   }
 }
+// o[k], or undefined when o's getter throws.
+export function get(o, k) {
+  try { return o[k]; } catch (_) { return undefined; }
+}
 // A post, for host.js, frame.js and the host's own messages: m on `to`, a port when origin
 // is undefined, else a window, to that origin only (never '*'). A failure to post is ignored.
 export function post(to, origin, m) {
