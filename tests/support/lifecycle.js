@@ -105,7 +105,7 @@ class Walk {
     this.phase = 'walk';
     this.log = [];
     this.violations = [];
-    this.counts = { steps: {}, outcomes: {}, events: {}, attach: { ok: 0, refused: 0 }, loads: 0, forged: 0, syntheticFrame: 0, syntheticHost: 0 };
+    this.counts = { steps: {}, outcomes: {}, events: {}, attach: { ok: 0, refused: 0 }, loads: 0, initErrors: 0, syntheticFrame: 0, syntheticHost: 0 };
     this.hosts = [];
     this.commands = [];
     this.byUid = new Map();
@@ -155,6 +155,7 @@ class Walk {
       hosts: this.hosts.length,
       attach: this.counts.attach,
       workstationLoads: this.counts.loads,
+      workstationInitErrors: this.counts.initErrors,
       eventsDelivered: this.counts.events,
       syntheticInHost: this.counts.syntheticHost,
       syntheticInFrame: this.counts.syntheticFrame,
@@ -177,6 +178,11 @@ class Walk {
         }
       } else if (d.kind === 'pageerror') {
         this.violation('no page error in any frame', `workstation page: ${d.message}`);
+      } else if (d.kind === 'init-error') {
+        // The page was navigated away or removed while its wasm loaded (Firefox rejects the fetch).
+        // A workstation that cannot start at all fails the final checks.
+        this.counts.initErrors++;
+        this.note(`a workstation page failed to load its wasm: ${d.message}`);
       } else if (d.kind === 'connect-error') {
         this.violation('the workstation fixture connects', `${d.code}: ${d.message}`);
       } else if (d.kind === 'connected') {
