@@ -435,19 +435,53 @@ fn a_command(kind: u8) -> Command {
 
 /// Carry out `actions` as the browser layer would, checking that no command is posted after it
 /// settled or posted twice, and that nothing settles twice.
+/// What the browser layer does with a session's actions, with an app whose `ready` listener
+/// destroys the host when `destroy_in_ready` is set: each `Flush` is asked of the session, and
+/// after a destroy nothing is posted or told. Checks that no command is posted once the host
+/// is destroyed, and that a command that went out never settles with a code that says it did
+/// not run (DESTROYED, ABORTED, QUEUE_FULL, NAVIGATED).
 fn carry_out(
-    actions: &[Action],
+    session: &mut HostSession<&Value>,
+    actions: Vec<Action>,
+    destroy_in_ready: bool,
     ledger: &mut Ledger,
     posted: &mut BTreeSet<Ticket>,
     issued: &BTreeSet<Ticket>,
 ) {
     for action in actions {
-        if let Action::Post(Outgoing::Command { id: Some(t), .. }) = action {
-            assert!(issued.contains(t), "posted id {t} was never issued");
-            assert!(!ledger.is_settled(*t), "ticket {t} posted after it settled");
-            assert!(posted.insert(*t), "ticket {t} posted twice");
+        let destroyed = session.destroyed();
+        match &action {
+            Action::Post(Outgoing::Command { id, .. }) => {
+                assert!(!destroyed, "a command is posted after destroy: {action:?}");
+                if let Some(t) = id {
+                    assert!(issued.contains(t), "posted id {t} was never issued");
+                    assert!(!ledger.is_settled(*t), "ticket {t} posted after it settled");
+                    assert!(posted.insert(*t), "ticket {t} posted twice");
+                }
+            }
+            Action::Settle(t, Err(e)) if posted.contains(t) => {
+                use deskbridge::core::error::ErrorCode::*;
+                assert!(
+                    !matches!(e.code, Destroyed | Aborted | QueueFull | Navigated),
+                    "ticket {t} went out, then settled {e:?}"
+                );
+            }
+            _ => {}
         }
-        ledger.record(std::slice::from_ref(action));
+        ledger.record(std::slice::from_ref(&action));
+        match action {
+            Action::Flush => {
+                let more = session.flush();
+                carry_out(session, more, destroy_in_ready, ledger, posted, issued);
+            }
+            Action::Notify(deskbridge::core::host::Notice::Ready { .. })
+                if destroy_in_ready && !destroyed =>
+            {
+                let more = session.destroy();
+                carry_out(session, more, destroy_in_ready, ledger, posted, issued);
+            }
+            _ => {}
+        }
     }
 }
 
@@ -459,6 +493,7 @@ proptest! {
         cfg in host_config(),
         inputs in prop::collection::vec(host_input(), 0..60),
         destroy_at in prop::option::of(any::<Index>()),
+        destroy_in_ready in prop::bool::weighted(0.2),
     ) {
         let destroy_at = destroy_at.map(|i| i.index(inputs.len() + 1));
         let queue_limit = cfg.queue_limit;
@@ -471,7 +506,7 @@ proptest! {
         for (i, input) in inputs.iter().enumerate() {
             if destroy_at == Some(i) {
                 let actions = session.destroy();
-                carry_out(&actions, &mut ledger, &mut posted, &issued);
+                carry_out(&mut session, actions, destroy_in_ready, &mut ledger, &mut posted, &issued);
             }
             let actions = match input {
                 HostInput::Attach(loaded) => session.attached(*loaded, now),
@@ -521,11 +556,11 @@ proptest! {
                     Vec::new()
                 }
             };
-            carry_out(&actions, &mut ledger, &mut posted, &issued);
+            carry_out(&mut session, actions, destroy_in_ready, &mut ledger, &mut posted, &issued);
             prop_assert!(session.queued() <= queue_limit);
         }
         let actions = session.destroy();
-        carry_out(&actions, &mut ledger, &mut posted, &issued);
+        carry_out(&mut session, actions, destroy_in_ready, &mut ledger, &mut posted, &issued);
         for t in &issued {
             prop_assert!(ledger.is_settled(*t), "ticket {} was never settled", t);
         }

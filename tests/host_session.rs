@@ -9,7 +9,7 @@ mod common;
 
 use common::{
     agent_status, bye, envelope, failed_with, new_visitor, notices, posted_commands, posts, ready,
-    result_err, result_ok, seed_thread, settles, thread_status, unread, Host, DESK,
+    ready_of, result_err, result_ok, seed_thread, settles, thread_status, unread, Host, DESK,
 };
 use deskbridge::core::error::ErrorCode;
 use deskbridge::core::host::{
@@ -354,15 +354,18 @@ fn aborting_a_queued_command_settles_it_and_it_is_never_posted() {
 }
 
 #[test]
-fn aborting_an_in_flight_command_settles_it_and_ignores_its_result() {
+fn aborting_a_sent_command_leaves_it_to_its_answer_since_it_may_run() {
+    // ABORTED promises that the workstation did not run the command: once sent, that can no
+    // longer be promised, so the command settles as any sent one does.
     let mut h = Host::window_only();
     h.connect_v2();
     let (t, _) = h.command(busy());
-    let actions = h.abort(t);
-    assert_eq!(failed_with(&actions, ErrorCode::Aborted), [t]);
-    assert_eq!(h.session.in_flight(), 0);
-    assert_eq!(h.receive(result_ok(t)).actions, []);
-    assert_eq!(h.advance(TIMEOUT), []);
+    assert_eq!(h.abort(t), []);
+    assert_eq!(h.session.in_flight(), 1);
+    assert_eq!(h.receive(result_ok(t)).actions, [Action::Settle(t, Ok(()))]);
+    let (u, _) = h.command(busy());
+    assert_eq!(h.abort(u), []);
+    assert_eq!(failed_with(&h.advance(TIMEOUT), ErrorCode::Timeout), [u]);
 }
 
 #[test]
@@ -541,13 +544,13 @@ fn destroy_fails_queued_commands_with_destroyed() {
 }
 
 #[test]
-fn destroy_fails_in_flight_commands_with_destroyed() {
+fn destroy_fails_sent_commands_with_disconnected_since_they_may_have_run() {
     let mut h = Host::window_only();
     h.connect_v2();
     let (a, _) = h.command(busy());
     let (b, _) = h.command(clear("t1"));
     let actions = h.destroy();
-    assert_eq!(failed_with(&actions, ErrorCode::Destroyed), [a, b]);
+    assert_eq!(failed_with(&actions, ErrorCode::Disconnected), [a, b]);
     assert_eq!(notices(&actions), []);
     assert_eq!(h.receive(result_ok(a)).actions, []);
 }
@@ -905,4 +908,178 @@ fn every_command_of_a_long_scenario_settles_exactly_once() {
         assert!(h.ledger.is_settled(*t), "ticket {t} never settled");
     }
     assert_eq!(h.ledger.len(), tickets.len());
+}
+
+// A host attached after the frame loaded: it cannot tell the connected document's own `load`
+// from a reload whose `bytedesk_bye` it never heard. Each deskbridge document names itself with
+// an `instance` in its ready, so a new one is recognised whatever the host heard before.
+
+const HELLO_AGAIN: Outgoing = Outgoing::Hello {
+    resync: false,
+    port: false,
+};
+
+/// A host attached to a frame whose deskbridge document (instance 1) already loaded.
+fn attached_late() -> Host {
+    let mut h = Host::window_only();
+    h.attach(true);
+    assert_eq!(h.receive(ready_of(1)).actions, [ready_notice(2)]);
+    h
+}
+
+#[test]
+fn a_late_host_recognises_a_reload_by_the_new_documents_ready() {
+    let mut h = attached_late();
+    let (sent, _) = h.command(busy());
+    // The reload: the old document's bye is lost, the new one says ready as its script runs.
+    let actions = h.receive(ready_of(2)).actions;
+    assert_eq!(failed_with(&actions, ErrorCode::Disconnected), [sent]);
+    assert_eq!(
+        notices(&actions),
+        [
+            disconnected(DisconnectReason::Reload),
+            Notice::Ready { protocol: 2 }
+        ]
+    );
+    // Then the new document's own load: not a second reload, only a question.
+    let actions = h.load();
+    assert_eq!(notices(&actions), []);
+    assert_eq!(posts(&actions), [HELLO_AGAIN]);
+    assert_eq!(h.receive(ready_of(2)).actions, []);
+    assert_eq!(h.advance(HANDSHAKE), [], "confirmed: nothing ends");
+    let (next, actions) = h.command(busy());
+    assert_eq!(actions, [post(busy(), Some(next))]);
+}
+
+#[test]
+fn a_late_host_recognises_a_reload_whose_load_comes_before_the_new_ready() {
+    let mut h = attached_late();
+    // The load might be the connected document's own: it is asked to confirm.
+    let actions = h.load();
+    assert_eq!(notices(&actions), []);
+    assert_eq!(posts(&actions), [HELLO_AGAIN]);
+    // A new document answers instead.
+    let actions = h.receive(ready_of(7)).actions;
+    assert_eq!(
+        notices(&actions),
+        [
+            disconnected(DisconnectReason::Reload),
+            Notice::Ready { protocol: 2 }
+        ]
+    );
+    assert_eq!(
+        h.advance(HANDSHAKE),
+        [],
+        "the new document is not taken for lost"
+    );
+    assert!(h.session.connected());
+}
+
+#[test]
+fn a_late_host_whose_frame_navigated_away_ends_the_connection_after_the_handshake_timeout() {
+    let mut h = attached_late();
+    let (sent, _) = h.command(busy());
+    h.load();
+    // No deskbridge document answers: the frame shows another page.
+    assert_eq!(h.advance(HANDSHAKE - 1), []);
+    let actions = h.advance(1);
+    assert_eq!(notices(&actions), [disconnected(DisconnectReason::Reload)]);
+    assert_eq!(failed_with(&actions, ErrorCode::Disconnected), [sent]);
+    assert!(!h.session.connected());
+    let (after, actions) = h.command(busy());
+    assert_eq!(failed_with(&actions, ErrorCode::Navigated), [after]);
+    // The workstation comes back later: connected again.
+    assert_eq!(
+        notices(&h.receive(ready_of(3)).actions),
+        [Notice::Ready { protocol: 2 }]
+    );
+}
+
+#[test]
+fn the_connected_documents_own_late_load_changes_nothing() {
+    let mut h = attached_late();
+    let (sent, _) = h.command(busy());
+    h.load();
+    assert_eq!(h.receive(ready_of(1)).actions, []);
+    assert_eq!(h.advance(HANDSHAKE), []);
+    assert_eq!(
+        h.receive(result_ok(sent)).actions,
+        [Action::Settle(sent, Ok(()))]
+    );
+    // A second load is a reload without question.
+    let actions = h.load();
+    assert_eq!(notices(&actions), [disconnected(DisconnectReason::Reload)]);
+}
+
+#[test]
+fn a_new_document_is_recognised_once_whatever_order_bye_ready_and_load_arrive_in() {
+    // bye heard, or not; the new ready before its load, or after.
+    for (with_bye, ready_first) in [(true, true), (true, false), (false, true), (false, false)] {
+        let mut h = Host::window_only();
+        h.load();
+        h.receive(ready_of(1));
+        let mut all = Vec::new();
+        if with_bye {
+            all.extend(h.receive(bye()).actions);
+        }
+        if ready_first {
+            all.extend(h.receive(ready_of(2)).actions);
+            all.extend(h.load());
+        } else {
+            all.extend(h.load());
+            all.extend(h.receive(ready_of(2)).actions);
+        }
+        all.extend(h.receive(ready_of(2)).actions);
+        all.extend(h.advance(HANDSHAKE));
+        let n = notices(&all);
+        let disconnects = n
+            .iter()
+            .filter(|n| matches!(n, Notice::Disconnected { .. }))
+            .count();
+        let readies = n
+            .iter()
+            .filter(|n| matches!(n, Notice::Ready { .. }))
+            .count();
+        assert_eq!(
+            (disconnects, readies),
+            (1, 1),
+            "bye {with_bye}, ready first {ready_first}: {n:?}"
+        );
+        assert!(h.session.connected());
+    }
+}
+
+// The app's `ready` listener runs before the queued commands go out (`Action::Flush`).
+
+#[test]
+fn a_ready_listener_that_destroys_the_host_keeps_the_queued_commands_from_going_out() {
+    let mut h = Host::window_only();
+    let (a, _) = h.command(busy());
+    h.load();
+    let message: &'static serde_json::Value = Box::leak(Box::new(ready(2, true)));
+    let actions = h.session.receive(DESK, &message).actions;
+    assert_eq!(actions, [ready_notice(2), Action::Flush]);
+    // The listener destroys the host; the flush that follows finds nothing to send.
+    let destroyed = h.destroy();
+    assert_eq!(failed_with(&destroyed, ErrorCode::Destroyed), [a]);
+    assert_eq!(h.session.flush(), []);
+}
+
+#[test]
+fn a_command_a_ready_listener_issues_goes_out_after_the_queued_ones() {
+    let mut h = Host::window_only();
+    let (a, _) = h.command(busy());
+    h.load();
+    let message: &'static serde_json::Value = Box::leak(Box::new(ready(2, true)));
+    let actions = h.session.receive(DESK, &message).actions;
+    assert_eq!(actions, [ready_notice(2), Action::Flush]);
+    let (b, actions) = h.command(Command::RefreshThreads);
+    assert_eq!(actions, [], "waits for the flush, behind the queued one");
+    assert_eq!(
+        h.session.flush(),
+        [
+            post(busy(), Some(a)),
+            post(Command::RefreshThreads, Some(b))
+        ]
+    );
 }

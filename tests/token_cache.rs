@@ -338,3 +338,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_retry_reason_says_what_actually_happened() {
+    use deskbridge::core::token_cache::RetryReason;
+    let mut cache = TokenCache::default();
+    assert_eq!(cache.retry_reason(0), None);
+    let Lookup::Fetch(t) = cache.get(0) else {
+        panic!()
+    };
+    cache.fetched(t, "t1".into(), None, 0);
+    // Dropped 120 ms after it arrived: no fetch failed, the token was refused that soon.
+    cache.invalidate(120);
+    assert!(matches!(cache.get(130), Lookup::RetryLater { .. }));
+    assert_eq!(
+        cache.retry_reason(130),
+        Some(RetryReason::RefusedSoon { after_ms: 120 })
+    );
+    let Lookup::RetryLater { at_ms } = cache.get(130) else {
+        panic!()
+    };
+    let Lookup::Fetch(t) = cache.get(at_ms) else {
+        panic!()
+    };
+    assert_eq!(cache.retry_reason(at_ms), None, "not waiting any more");
+    cache.failed(t, at_ms);
+    assert_eq!(cache.retry_reason(at_ms), Some(RetryReason::Failed));
+}

@@ -83,12 +83,7 @@ async fn a_random_walk_through_the_lifecycle_keeps_every_promise() {
     // The walk attaches through the real JS API: this returns the `DeskHost` object a page gets
     // from `DeskHost.attach`, or throws what it throws.
     let attach = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
-        |iframe: JsValue, options: JsValue| {
-            let iframe = iframe
-                .dyn_into::<web_sys::HtmlIFrameElement>()
-                .map_err(|_| JsValue::from_str("the walk attaches only to iframes"))?;
-            DeskHost::attach(iframe, options.dyn_into::<js_sys::Object>().ok()).map(JsValue::from)
-        },
+        |iframe: JsValue, options: JsValue| DeskHost::attach(iframe, options).map(JsValue::from),
     );
     // Step kinds to leave out, to look past a known failure (never in `make test`).
     let skip: Vec<&str> = option_env!("DESKBRIDGE_LIFECYCLE_SKIP")

@@ -550,7 +550,8 @@ fn ready_reports_protocol_and_ack() {
         FrameMessage::Ready {
             protocol: 2,
             ack: true,
-            port: false
+            port: false,
+            instance: None
         }
     );
     let no_ack = envelope("bytedesk_ready", json!({ "protocol": 3 }));
@@ -559,7 +560,8 @@ fn ready_reports_protocol_and_ack() {
         FrameMessage::Ready {
             protocol: 3,
             ack: false,
-            port: false
+            port: false,
+            instance: None
         }
     );
     let mut no_data = ready(2, true);

@@ -192,7 +192,14 @@ fuzz_target!(|data: &[u8]| {
             }
             Step::Destroy => session.destroy(),
         };
+        // What the browser layer does with a Flush: ask the session, carry out the answer.
+        let flushed = if actions.contains(&Action::Flush) {
+            session.flush()
+        } else {
+            Vec::new()
+        };
         books.carry_out(&actions);
+        books.carry_out(&flushed);
         assert!(session.queued() <= limit, "queue over its limit");
     }
     let actions = session.destroy();

@@ -12,6 +12,8 @@ use core::fmt;
 pub enum ErrorCode {
     /// An argument has the wrong type or value (a bad status, an empty thread uid).
     InvalidArgument,
+    /// The iframe already has a live `DeskHost`: one host per iframe, until it is destroyed.
+    AlreadyAttached,
     /// An origin or allowlist entry cannot be used.
     InvalidOrigin,
     /// A URL cannot be used (not http(s), has credentials, not absolute).
@@ -26,7 +28,8 @@ pub enum ErrorCode {
     Timeout,
     /// The command's `AbortSignal` fired.
     Aborted,
-    /// The workstation went away (reload, navigation, removal) before answering.
+    /// The connection ended (the workstation reloaded, navigated or was removed, or the host was
+    /// destroyed) after the command was sent and before its answer: it may or may not have run.
     Disconnected,
     /// The frame shows a page that is not the workstation (it navigated to another origin).
     Navigated,
@@ -47,6 +50,7 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::AlreadyAttached => "ALREADY_ATTACHED",
             ErrorCode::InvalidOrigin => "INVALID_ORIGIN",
             ErrorCode::InvalidUrl => "INVALID_URL",
             ErrorCode::InvalidToken => "INVALID_TOKEN",

@@ -212,6 +212,10 @@ pub enum Action {
     Settle(Ticket, Result<(), DeskError>),
     /// Tell the app.
     Notify(Notice),
+    /// Ask [`HostSession::flush`] for the queued commands now, and carry out what it returns.
+    /// It follows the `ready` notice: the app's `ready` listener runs first, and if it
+    /// destroyed the host, the queued commands are never sent (they fail with `DESTROYED`).
+    Flush,
 }
 
 #[derive(Debug, Clone)]
@@ -273,10 +277,17 @@ pub struct HostSession<V> {
     heard: [bool; 4],
     /// This document was asked for a port again after a ready without one.
     asked_again: bool,
-    /// No `load` has fired since the session started or the last document said goodbye: the
-    /// next `load` belongs to the document now showing, which may already have connected
-    /// (a workstation says `bytedesk_ready` as its script runs, before its `load`).
-    awaiting_load: bool,
+    /// The `instance` of the connected deskbridge document (see [`FrameMessage::Ready`]).
+    instance: Option<u64>,
+    /// A `load` has fired since the connected document connected. A workstation says
+    /// `bytedesk_ready` as its script runs, often before its own `load`, and a host attached to
+    /// a frame that already shows a document cannot know whether that document's `load` is
+    /// still to come: until this is set, the next `load` may be the connected document's own.
+    doc_loaded: bool,
+    /// After such a `load`, when the connected deskbridge document must have confirmed that it
+    /// is still there (a ready with its instance, in answer to a hello): if it has not, the
+    /// frame shows another document, and the connection ended.
+    verify_by: Option<Millis>,
     destroyed: bool,
 }
 
@@ -300,7 +311,9 @@ impl<V: View + Clone> HostSession<V> {
             transport: Transport::Window,
             heard: [false; 4],
             asked_again: false,
-            awaiting_load: true,
+            instance: None,
+            doc_loaded: false,
+            verify_by: None,
             destroyed: false,
         }
     }
@@ -376,13 +389,20 @@ impl<V: View + Clone> HostSession<V> {
         if self.destroyed {
             return Vec::new();
         }
-        if core::mem::replace(&mut self.awaiting_load, false) && self.connected() {
-            // The load of the document that already connected: not a reload. Ask for a port only
-            // if there is none yet: a second one could strand messages sent on the first.
+        if self.connected() && !core::mem::replace(&mut self.doc_loaded, true) {
+            // Perhaps the load of the document that already connected, perhaps a reload whose
+            // `bytedesk_bye` never arrived (a host that attached late cannot tell). A deskbridge
+            // document is asked to confirm: the same one answers with its instance, a new one
+            // with its own (and says ready of itself anyway). Ask for a port only if there is
+            // none yet: a second one could strand messages sent on the first.
+            if self.instance.is_some() {
+                self.verify_by = Some(now.saturating_add(self.config.handshake_timeout));
+            }
             return vec![Action::Post(self.hello(false))];
         }
         let mut actions = self.disconnect(DisconnectReason::Reload);
         actions.extend(self.start_handshake(now, false));
+        self.doc_loaded = true;
         actions
     }
 
@@ -391,10 +411,7 @@ impl<V: View + Clone> HostSession<V> {
         if self.destroyed {
             return Vec::new();
         }
-        let actions = self.disconnect(DisconnectReason::Removed);
-        self.link = Link::Unloaded;
-        self.awaiting_load = true;
-        actions
+        self.disconnect(DisconnectReason::Removed)
     }
 
     /// Back to window messages: close the port if the session talked on one.
@@ -413,6 +430,7 @@ impl<V: View + Clone> HostSession<V> {
     fn start_handshake(&mut self, now: Millis, resync: bool) -> Vec<Action> {
         self.asked_again = false;
         self.heard = [false; 4];
+        self.doc_loaded = false;
         self.link = Link::Handshaking {
             deadline: now.saturating_add(self.config.handshake_timeout),
         };
@@ -422,16 +440,12 @@ impl<V: View + Clone> HostSession<V> {
     fn disconnect(&mut self, reason: DisconnectReason) -> Vec<Action> {
         let was_connected = self.connected();
         self.link = Link::Unloaded;
-        let mut actions: Vec<Action> = core::mem::take(&mut self.in_flight)
-            .into_keys()
-            .map(|t| {
-                let e = DeskError::new(
-                    ErrorCode::Disconnected,
-                    "the workstation went away before it answered; the command may or may not have run",
-                );
-                Action::Settle(t, Err(e))
-            })
-            .collect();
+        self.instance = None;
+        self.doc_loaded = false;
+        self.verify_by = None;
+        let mut actions = self.fail_in_flight(
+            "the workstation went away before it answered; the command may or may not have run",
+        );
         actions.extend(self.leave_port());
         if was_connected {
             actions.push(Action::Notify(Notice::Disconnected { reason }));
@@ -439,11 +453,33 @@ impl<V: View + Clone> HostSession<V> {
         actions
     }
 
+    /// Every posted command not answered yet fails with `DISCONNECTED`: it may have run.
+    fn fail_in_flight(&mut self, message: &'static str) -> Vec<Action> {
+        core::mem::take(&mut self.in_flight)
+            .into_keys()
+            .map(|t| Action::Settle(t, Err(DeskError::new(ErrorCode::Disconnected, message))))
+            .collect()
+    }
+
+    /// Talk to `peer` now: the app hears `ready`, then the queued commands go out
+    /// ([`Action::Flush`]), unless the app's `ready` listener destroyed the host meanwhile.
     fn connect(&mut self, peer: Peer) -> Vec<Action> {
         self.link = Link::Connected(peer);
-        let mut actions = vec![Action::Notify(Notice::Ready {
-            protocol: peer.protocol(),
-        })];
+        vec![
+            Action::Notify(Notice::Ready {
+                protocol: peer.protocol(),
+            }),
+            Action::Flush,
+        ]
+    }
+
+    /// Post the commands that waited for the workstation, in order: what [`Action::Flush`]
+    /// asks for. Nothing when the session is not connected (or was destroyed) by then.
+    pub fn flush(&mut self) -> Vec<Action> {
+        if self.destroyed || !self.connected() {
+            return Vec::new();
+        }
+        let mut actions = Vec::new();
         for q in core::mem::take(&mut self.queue) {
             actions.extend(self.post(q.ticket, q.command, q.deadline));
         }
@@ -480,9 +516,10 @@ impl<V: View + Clone> HostSession<V> {
             return vec![Action::Settle(ticket, Err(destroyed()))];
         }
         match self.link {
-            Link::Connected(_) => self.post(ticket, command, deadline),
+            // Commands that wait for a flush go first: the order the app issued them in.
+            Link::Connected(_) if self.queue.len() == 0 => self.post(ticket, command, deadline),
             Link::Lost => vec![Action::Settle(ticket, Err(navigated()))],
-            Link::Unloaded | Link::Handshaking { .. } => {
+            Link::Connected(_) | Link::Unloaded | Link::Handshaking { .. } => {
                 if self.queue.len() >= self.config.queue_limit {
                     let e = DeskError::new(
                         ErrorCode::QueueFull,
@@ -504,24 +541,22 @@ impl<V: View + Clone> HostSession<V> {
         }
     }
 
-    /// The app aborted the command: it is not sent if still queued, and settles now.
+    /// The app aborted the command: one still queued is never sent, and settles now with
+    /// `ABORTED`. One already sent cannot be called back: it settles as it would have, with the
+    /// workstation's answer, a disconnect or its timeout, so that `ABORTED` always means the
+    /// workstation did not run it.
     pub fn abort(&mut self, ticket: Ticket) -> Vec<Action> {
-        let queued = self.queue.iter().position(|q| q.ticket == ticket);
-        let found = match queued {
-            Some(i) => self.queue.remove(i).is_some(),
-            None => self.in_flight.remove(&ticket).is_some(),
+        let Some(i) = self.queue.iter().position(|q| q.ticket == ticket) else {
+            return Vec::new();
         };
-        if found {
-            vec![Action::Settle(
-                ticket,
-                Err(DeskError::new(
-                    ErrorCode::Aborted,
-                    "the command was aborted",
-                )),
-            )]
-        } else {
-            Vec::new()
-        }
+        self.queue.remove(i);
+        vec![Action::Settle(
+            ticket,
+            Err(DeskError::new(
+                ErrorCode::Aborted,
+                "the command was aborted before it was sent",
+            )),
+        )]
     }
 
     /// Tell the session when the access token expires (ms since the epoch), or that there is
@@ -543,7 +578,7 @@ impl<V: View + Clone> HostSession<V> {
     pub fn next_deadline(&self) -> Option<Millis> {
         let handshake = match self.link {
             Link::Handshaking { deadline } => Some(deadline),
-            _ => None,
+            _ => self.verify_by,
         };
         let token = match self.token_expiry {
             Some((at, false)) => Some(at.saturating_sub(self.config.token_warning)),
@@ -592,6 +627,17 @@ impl<V: View + Clone> HostSession<V> {
             late.into_iter()
                 .map(|q| Action::Settle(q.ticket, Err(timeout()))),
         );
+        if self.verify_by.is_some_and(|by| now >= by) {
+            // The connected document did not confirm after a load: another one shows now. What
+            // speaks there (if anything) says ready of itself; until then the frame is lost.
+            actions.extend(self.disconnect(DisconnectReason::Reload));
+            self.link = Link::Lost;
+            actions.extend(
+                self.queue
+                    .drain(..)
+                    .map(|q| Action::Settle(q.ticket, Err(navigated()))),
+            );
+        }
         if let Link::Handshaking { deadline } = self.link {
             if now >= deadline {
                 if self.spoke_extension {
@@ -672,8 +718,28 @@ impl<V: View + Clone> HostSession<V> {
                 protocol,
                 ack,
                 port,
+                instance,
             } => {
                 self.spoke_extension = true;
+                if self.instance.is_some() && instance.is_some() && instance != self.instance {
+                    // Another document than the connected one: the frame reloaded, and the old
+                    // document's `bytedesk_bye` did not reach this host (a browser may deliver it
+                    // with no `source`, or the host attached after the old document loaded).
+                    out.actions = self.disconnect(DisconnectReason::Reload);
+                    self.asked_again = false;
+                    self.heard = [false; 4];
+                }
+                if instance.is_some() && instance == self.instance {
+                    // The connected document confirmed it is still there.
+                    self.verify_by = None;
+                }
+                if !self.connected() {
+                    // Connected after a load only if the handshake began at one.
+                    self.doc_loaded &= matches!(self.link, Link::Handshaking { .. });
+                }
+                if self.instance.is_none() {
+                    self.instance = instance;
+                }
                 if port && self.config.message_channel && port_attached() {
                     self.transport = Transport::Port;
                     out.actions.push(Action::AdoptPort);
@@ -716,7 +782,6 @@ impl<V: View + Clone> HostSession<V> {
             }
             FrameMessage::Bye => {
                 out.actions = self.disconnect(DisconnectReason::Unload);
-                self.awaiting_load = true;
             }
             FrameMessage::Replay(event) if self.heard[event.event_type().index()] => {
                 // The workstation's last state as it was when it read our hello; an event of
@@ -731,6 +796,7 @@ impl<V: View + Clone> HostSession<V> {
                 if !self.connected() {
                     // A workstation that sends events without a handshake speaks the base
                     // protocol: it is there and listening.
+                    self.doc_loaded &= matches!(self.link, Link::Handshaking { .. });
                     out.actions = self.connect(Peer::Seed);
                 }
                 match &event {
@@ -752,7 +818,9 @@ impl<V: View + Clone> HostSession<V> {
         out
     }
 
-    /// End the session: every waiting command fails with `DESTROYED`; nothing happens after.
+    /// End the session; nothing happens after. Commands still queued were never sent and fail
+    /// with `DESTROYED`; commands sent and not answered yet may have run, and fail with
+    /// `DISCONNECTED`.
     pub fn destroy(&mut self) -> Vec<Action> {
         if self.destroyed {
             return Vec::new();
@@ -760,14 +828,15 @@ impl<V: View + Clone> HostSession<V> {
         self.destroyed = true;
         self.link = Link::Unloaded;
         self.token_expiry = None;
-        let queued = self.queue.drain(..).map(|q| q.ticket);
-        let tickets: Vec<Ticket> = queued
-            .chain(core::mem::take(&mut self.in_flight).into_keys())
+        self.verify_by = None;
+        let mut actions: Vec<Action> = self
+            .queue
+            .drain(..)
+            .map(|q| Action::Settle(q.ticket, Err(destroyed())))
             .collect();
-        let mut actions: Vec<Action> = tickets
-            .into_iter()
-            .map(|t| Action::Settle(t, Err(destroyed())))
-            .collect();
+        actions.extend(self.fail_in_flight(
+            "the host was destroyed before the workstation answered; the command may or may not have run",
+        ));
         actions.extend(self.leave_port());
         actions
     }

@@ -44,6 +44,18 @@ pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
         .unwrap_or_default()
 }
 
+/// `s` cut to at most `max` bytes, on a character boundary.
+pub(crate) fn prefix(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+    s
+}
+
 /// Whether `n` is a finite whole number: `n.fract() == 0.0`, which is not in `core`.
 pub fn is_whole(n: f64) -> bool {
     // Every f64 of magnitude 2^52 or more is whole; below that, an i64 holds the whole part

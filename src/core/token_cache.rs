@@ -123,6 +123,23 @@ impl fmt::Debug for Lookup {
     }
 }
 
+/// Why the cache waits before the next fetch ([`TokenCache::retry_reason`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryReason {
+    /// A fetch was reported failed ([`TokenCache::failed`]).
+    Failed,
+    /// A fetch handed back an empty or already expired token.
+    Unusable,
+    /// A fetch did not report back within `fetch_timeout_ms`.
+    TimedOut,
+    /// The cached token was dropped ([`TokenCache::invalidate`]) less than `min_retry_ms` after
+    /// it arrived: taken as a server refusing the tokens it issues.
+    RefusedSoon {
+        /// How long the token had been cached, in ms.
+        after_ms: u64,
+    },
+}
+
 /// What became of a token reported with [`TokenCache::fetched`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fetched {
@@ -167,6 +184,8 @@ pub struct TokenCache {
     /// When the last token was stored, until the next failure: a token that lasted at least
     /// `min_retry_ms` ends a run of failures.
     stored_since: Option<u64>,
+    /// What the last failure was.
+    reason: Option<RetryReason>,
 }
 
 impl fmt::Debug for TokenCache {
@@ -202,7 +221,14 @@ impl TokenCache {
             failures: 0,
             retry_at: None,
             stored_since: None,
+            reason: None,
         }
+    }
+
+    /// Why the cache waits at `now_ms` before the next fetch ([`Lookup::RetryLater`]): what
+    /// the last failure was, for an error message that says what actually happened.
+    pub fn retry_reason(&self, now_ms: u64) -> Option<RetryReason> {
+        self.retry_at.filter(|at| now_ms < *at).and(self.reason)
     }
 
     /// The configuration.
@@ -226,7 +252,7 @@ impl TokenCache {
                 && now_ms.saturating_sub(started) >= self.config.fetch_timeout_ms
             {
                 self.in_flight = None;
-                self.record_failure(now_ms);
+                self.record_failure(now_ms, RetryReason::TimedOut);
             }
         }
         let usable = self.entry.as_ref().filter(|e| e.usable(now_ms));
@@ -262,7 +288,8 @@ impl TokenCache {
         current
     }
 
-    fn record_failure(&mut self, now_ms: u64) {
+    fn record_failure(&mut self, now_ms: u64, reason: RetryReason) {
+        self.reason = Some(reason);
         if let Some(since) = self.stored_since.take() {
             if now_ms.saturating_sub(since) >= self.config.min_retry_ms {
                 self.failures = 0;
@@ -293,7 +320,7 @@ impl TokenCache {
             return Fetched::Stale;
         }
         if token.is_empty() || expires_at_ms.is_some_and(|exp| exp <= now_ms) {
-            self.record_failure(now_ms);
+            self.record_failure(now_ms, RetryReason::Unusable);
             return Fetched::Unusable;
         }
         let refresh_at = expires_at_ms.map(|exp| {
@@ -317,7 +344,7 @@ impl TokenCache {
         if !self.take_ticket(ticket) {
             return None;
         }
-        self.record_failure(now_ms);
+        self.record_failure(now_ms, RetryReason::Failed);
         self.retry_at
     }
 
@@ -338,8 +365,9 @@ impl TokenCache {
     pub fn invalidate(&mut self, now_ms: u64) {
         self.in_flight = None;
         if let Some(entry) = self.entry.take() {
-            if now_ms.saturating_sub(entry.stored_at) < self.config.min_retry_ms {
-                self.record_failure(now_ms);
+            let after_ms = now_ms.saturating_sub(entry.stored_at);
+            if after_ms < self.config.min_retry_ms {
+                self.record_failure(now_ms, RetryReason::RefusedSoon { after_ms });
             } else {
                 self.failures = 0;
                 self.stored_since = None;

@@ -81,6 +81,10 @@ impl Peek {
     }
 }
 
+/// A string longer than the limit asked of [`View::string_within`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong;
+
 /// Read access to one value of a message. Every method is total: asking a string for a field or
 /// a number for its length answers `None`, never panics.
 pub trait View: Sized {
@@ -90,6 +94,18 @@ pub trait View: Sized {
     fn field(&self, key: &'static str) -> Option<Self>;
     /// The value as a string, if it is one.
     fn string(&self) -> Option<String>;
+    /// The value as a string, if it is one: `Err(TooLong)` when it is longer than `max` bytes
+    /// of UTF-8. A view over JS values checks the length before it copies anything, so a
+    /// string of millions of characters from another window never reaches wasm memory.
+    fn string_within(&self, max: usize) -> Option<Result<String, TooLong>> {
+        self.string()
+            .map(|s| if s.len() > max { Err(TooLong) } else { Ok(s) })
+    }
+    /// The value as a string, if it is one, cut to at most `max` bytes of UTF-8 on a character
+    /// boundary. A view over JS values cuts it in JS before copying it.
+    fn string_prefix(&self, max: usize) -> Option<String> {
+        self.string().map(|s| crate::core::text::prefix(s, max))
+    }
     /// The value as a number, if it is one.
     fn number(&self) -> Option<f64>;
     /// The value as a boolean, if it is one.

@@ -25,7 +25,7 @@
 
 use crate::prelude::*;
 
-use super::view::{Kind, Peek, View};
+use super::view::{Kind, Peek, TooLong, View};
 use core::fmt;
 
 /// The `source` marker every workstation envelope carries.
@@ -288,11 +288,18 @@ fn optional<V: View>(
     }
 }
 
-fn required_string<V: View>(v: Option<V>, field: &'static str) -> Result<String, DecodeError> {
+/// A required string of at most `max` bytes. A longer one is refused before it is copied
+/// ([`View::string_within`]): another window chooses its length.
+fn required_string<V: View>(
+    v: Option<V>,
+    field: &'static str,
+    max: usize,
+) -> Result<String, DecodeError> {
     match v {
         None => err(field, Problem::Missing),
-        Some(v) => match v.string() {
-            Some(s) => Ok(s),
+        Some(v) => match v.string_within(max) {
+            Some(Ok(s)) => Ok(s),
+            Some(Err(TooLong)) => err(field, Problem::TooLong),
             None if v.kind() == Kind::Undefined => err(field, Problem::Missing),
             None => err(field, Problem::WrongType("a string")),
         },
@@ -300,7 +307,7 @@ fn required_string<V: View>(v: Option<V>, field: &'static str) -> Result<String,
 }
 
 fn name<V: View>(v: Option<V>, field: &'static str) -> Result<String, DecodeError> {
-    let s = required_string(v, field)?;
+    let s = required_string(v, field, MAX_NAME_LEN)?;
     if s.is_empty() {
         err(field, Problem::Empty)
     } else if s.len() > MAX_NAME_LEN {
@@ -369,7 +376,7 @@ const UNREAD_THREAD: ThreadPaths = thread_paths!("data.unreadThreads[]");
 
 fn thread<V: View>(v: Option<V>, p: ThreadPaths) -> Result<Thread<V>, DecodeError> {
     let raw = object(v, p.at)?;
-    let uid = required_string(raw.field("uid"), p.uid)?;
+    let uid = required_string(raw.field("uid"), p.uid, MAX_ID_LEN)?;
     check_id(&uid, p.uid)?;
     optional(raw.field("topic"), Kind::String, p.topic, "a string")?;
     optional(raw.field("type"), Kind::String, p.kind, "a string")?;
@@ -526,6 +533,11 @@ pub enum FrameMessage<V> {
         /// `data.port === true`: the workstation's end of a `MessageChannel` travels with this
         /// message, for the host to talk on from now on.
         port: bool,
+        /// `data.instance`: a number the workstation document drew when it connected. A ready
+        /// with another instance than the connected one comes from a new document (the frame
+        /// reloaded), whether or not the old one's `bytedesk_bye` reached the host. `None` from
+        /// workstations that do not send it.
+        instance: Option<u64>,
     },
     /// `command_result`: the app's handler ran.
     CommandResult {
@@ -576,7 +588,11 @@ pub(crate) fn decode_frame<V: View>(
     let (event_type, ty) = if msg.field_is("type", EventType::UnreadMessageCount.as_str()) {
         (Some(EventType::UnreadMessageCount), String::new())
     } else {
-        let ty = required_string(msg.field("type"), "type")?;
+        // No type of ours is longer than a name: a longer one is not ours.
+        let ty = match msg.field("type").map(|t| t.string_within(MAX_NAME_LEN)) {
+            Some(Some(Err(TooLong))) => return Ok((FromFrame::Unknown, None)),
+            _ => required_string(msg.field("type"), "type", MAX_NAME_LEN)?,
+        };
         (EventType::parse(&ty), ty)
     };
     let t = msg.peek("timestamp");
@@ -600,10 +616,15 @@ pub(crate) fn decode_frame<V: View>(
             let data = object(msg.field("data"), "data")?;
             let protocol = required_count(data.peek("protocol"), "data.protocol")?;
             let flag = |name: &'static str| data.peek(name).boolean() == Some(true);
+            let instance = match data.peek("instance") {
+                p if p.is_nullish() => None,
+                p => Some(count(p.number(), "data.instance")?),
+            };
             FrameMessage::Ready {
                 protocol: protocol.min(u32::MAX as u64) as u32,
                 ack: flag("ack"),
                 port: flag("port"),
+                instance,
             }
         }
         COMMAND_RESULT => {
@@ -614,21 +635,8 @@ pub(crate) fn decode_frame<V: View>(
                 None => return err("data.ok", Problem::WrongType("a boolean")),
             };
             let error = optional(data.field("error"), Kind::String, "data.error", "a string")?
-                .and_then(|e| e.string())
-                .map(|mut e| {
-                    if e.len() > MAX_ERROR_LEN {
-                        let mut cut = MAX_ERROR_LEN;
-                        while !e.is_char_boundary(cut) {
-                            cut -= 1;
-                        }
-                        e.truncate(cut);
-                    }
-                    e
-                });
-            let unhandled = data
-                .field("code")
-                .and_then(|c| c.string())
-                .is_some_and(|c| c == UNHANDLED);
+                .and_then(|e| e.string_prefix(MAX_ERROR_LEN));
+            let unhandled = data.field_is("code", UNHANDLED);
             FrameMessage::CommandResult {
                 id,
                 ok,
@@ -698,7 +706,10 @@ fn is_host_type(ty: &str) -> bool {
 pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
     // Only objects whose `type` names one of our messages are ours to judge; other traffic
     // from the parent (widgets, dev tools) is not an error.
-    let Some(ty) = msg.field("type").and_then(|t| t.string()) else {
+    let Some(Ok(ty)) = msg
+        .field("type")
+        .and_then(|t| t.string_within(MAX_NAME_LEN))
+    else {
         return Ok(FromHost::Unknown);
     };
     if !is_host_type(&ty) {
@@ -717,7 +728,7 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
     match ty.as_str() {
         "update_agent_status" => {
             let data = object(msg.field("data"), "data")?;
-            let s = required_string(data.field("status"), "data.status")?;
+            let s = required_string(data.field("status"), "data.status", MAX_NAME_LEN)?;
             match AgentStatus::parse(&s) {
                 Some(s) => status(s),
                 None => err("data.status", Problem::UnknownStatus),
@@ -732,7 +743,7 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
         })),
         "clear_unread_count" => {
             let data = object(msg.field("data"), "data")?;
-            let uid = required_string(data.field("threadUid"), "data.threadUid")?;
+            let uid = required_string(data.field("threadUid"), "data.threadUid", MAX_ID_LEN)?;
             Ok(FromHost::Message(HostMessage::Command {
                 command: Command::clear_unread_count(&uid).map_err(|e| DecodeError {
                     field: "data.threadUid",

@@ -44,6 +44,7 @@ extern "C" {
 
 /// The host's promises of commands not settled yet, by ticket, held in JS: a promise is made,
 /// and later settled, in one call each.
+#[derive(Clone)]
 pub(crate) struct Promises(JsValue);
 
 impl Promises {

@@ -52,11 +52,13 @@ pub(crate) fn envelope(ty: &'static str, data: &JsValue) -> JsValue {
 }
 
 #[cfg(feature = "frame")]
-/// The data of `bytedesk_ready`; `port` says a `MessagePort` travels with it.
-pub(crate) fn ready_data(port: bool) -> JsValue {
+/// The data of `bytedesk_ready` from the document `instance`; `port` says a `MessagePort`
+/// travels with it.
+pub(crate) fn ready_data(port: bool, instance: f64) -> JsValue {
     let data = object(&[
         ("protocol", JsValue::from(PROTOCOL)),
         ("ack", JsValue::TRUE),
+        ("instance", JsValue::from_f64(instance)),
     ]);
     if port {
         set(&data, "port", &JsValue::TRUE);

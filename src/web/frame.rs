@@ -56,22 +56,45 @@ struct FrameInner {
     state: [Option<JsValue>; 2],
     /// This side's end of the `MessageChannel` handed to the host, once one was.
     port: Option<(web_sys::MessagePort, MessageListener)>,
+    /// A random whole number that names this connection in every `bytedesk_ready`: a host that
+    /// sees another one knows a new document (or a new `DeskFrame`) speaks in the frame.
+    instance: f64,
 }
 
 impl FrameInner {
+    /// Where messages go now, taken out so that they are posted with no borrow held.
+    fn outbox(&self) -> Outbox {
+        let port = self.port.as_ref().filter(|_| self.session.on_port());
+        Outbox {
+            parent: self.parent.clone(),
+            port: port.map(|(port, _)| port.clone()),
+        }
+    }
+
+    /// Close the port, if any: the host it was handed to is gone or asked anew.
+    fn close_port(&mut self) {
+        if let Some((port, _)) = self.port.take() {
+            port.close();
+        }
+    }
+}
+
+/// The parent window and the port in use, cloned out of [`FrameInner`]. Posting clones the
+/// message, which runs the getters of the app's objects in it; such a getter may call back into
+/// this frame, so nothing is posted while the frame's state is borrowed.
+struct Outbox {
+    parent: web_sys::Window,
+    port: Option<web_sys::MessagePort>,
+}
+
+impl Outbox {
     /// Post `message` on the port if the host was handed one, else to each origin on the
     /// window; a message that cannot be cloned is an error for the app.
     fn post(&self, message: &JsValue, targets: &[Origin]) -> Result<(), JsValue> {
-        if let Some(port) = self.port_in_use() {
-            return port.post_message(message).map_err(not_posted);
+        match &self.port {
+            Some(port) => port.post_message(message).map_err(not_posted),
+            None => self.post_window(message, targets),
         }
-        self.post_window(message, targets)
-    }
-
-    /// The port handed to the host, if messages travel on it now.
-    fn port_in_use(&self) -> Option<&web_sys::MessagePort> {
-        let (port, _) = self.port.as_ref()?;
-        self.session.on_port().then_some(port)
     }
 
     /// Post `message` on the window to each origin, whatever the transport: `bytedesk_bye`
@@ -83,13 +106,6 @@ impl FrameInner {
                 .map_err(not_posted)?;
         }
         Ok(())
-    }
-
-    /// Close the port, if any: the host it was handed to is gone or asked anew.
-    fn close_port(&mut self) {
-        if let Some((port, _)) = self.port.take() {
-            port.close();
-        }
     }
 }
 
@@ -192,24 +208,28 @@ impl DeskFrame {
             dom: None,
             state: [None, None],
             port: None,
+            // A whole number below 2^53: truncated, not rounded, so never 2^53 itself.
+            instance: (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER) as u64 as f64,
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
         let on_pagehide = Listener::new(&window, "pagehide", move || {
             if let Some(inner) = weak.upgrade() {
-                let inner = inner.borrow();
-                let targets = inner.session.targets();
-                let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
+                let (outbox, targets) = {
+                    let i = inner.borrow();
+                    (i.outbox(), i.session.targets())
+                };
+                let _ = outbox.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
             }
         });
-        {
+        let (outbox, targets, instance) = {
             let mut i = inner.borrow_mut();
             i.dom = Some((on_message, on_pagehide));
-            let targets = i.session.targets();
-            // Announce ourselves: a deskbridge host upgrades to acknowledged commands; a
-            // base-protocol host ignores an unknown type.
-            let _ = i.post(&envelope(READY, &ready_data(false)), &targets);
-        }
+            (i.outbox(), i.session.targets(), i.instance)
+        };
+        // Announce ourselves: a deskbridge host upgrades to acknowledged commands; a
+        // base-protocol host ignores an unknown type.
+        let _ = outbox.post(&envelope(READY, &ready_data(false, instance)), &targets);
         Ok(Some(DeskFrame { inner }))
     }
 
@@ -221,21 +241,24 @@ impl DeskFrame {
             )
         })?;
         let message = envelope(ty.as_str(), &data);
-        let mut inner = self.inner.borrow_mut();
-        if inner.session.destroyed() {
-            return Err(js_error(ErrorCode::Destroyed, "the frame was destroyed"));
-        }
-        let slot = match ty {
-            EventType::UnreadMessageCount => Some(0),
-            EventType::AgentStatusChanged => Some(1),
-            _ => None,
+        let (outbox, targets, now) = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.session.destroyed() {
+                return Err(js_error(ErrorCode::Destroyed, "the frame was destroyed"));
+            }
+            let slot = match ty {
+                EventType::UnreadMessageCount => Some(0),
+                EventType::AgentStatusChanged => Some(1),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                inner.state[slot] = Some(message.clone());
+            }
+            let (targets, now) = inner.session.emit(message);
+            (inner.outbox(), targets, now)
         };
-        if let Some(slot) = slot {
-            inner.state[slot] = Some(message.clone());
-        }
-        let (targets, now) = inner.session.emit(message);
         match now {
-            Some(message) => inner.post(&message, &targets),
+            Some(message) => outbox.post(&message, &targets),
             None => Ok(()),
         }
     }
@@ -297,19 +320,21 @@ impl DeskFrame {
     /// `clear_unread_count`) or listen to `error` diagnostics. A handler may return a Promise;
     /// a host waiting for the result gets it once the Promise settles.
     #[wasm_bindgen(skip_typescript)]
-    pub fn on(&self, name: &str, callback: js_sys::Function) -> Result<Subscription, JsValue> {
-        let key = FrameKey::parse(name).ok_or_else(|| {
+    pub fn on(&self, name: JsValue, callback: JsValue) -> Result<Subscription, JsValue> {
+        let (name, callback) = super::listeners::on_args(&name, callback)?;
+        let key = FrameKey::parse(&name).ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidArgument,
                 &[
                     "unknown name '",
-                    name,
+                    &*name,
                     "': use update_agent_status, refresh_threads, clear_unread_count or error",
                 ]
                 .concat(),
             )
         })?;
-        Ok(self.inner.borrow().listeners.add(key.id(), &callback))
+        let listeners = self.inner.borrow().listeners.clone();
+        Ok(listeners.add(key.id(), &callback))
     }
 
     /// Whether the parent's origin is known (from the browser or from the host's first message).
@@ -331,18 +356,18 @@ impl DeskFrame {
 
     /// Say goodbye to the host, stop listening and drop every handler. Idempotent.
     pub fn destroy(&self) {
-        let dom = {
+        let (outbox, targets, dom) = {
             let mut inner = self.inner.borrow_mut();
             if inner.session.destroyed() {
                 return;
             }
-            let targets = inner.session.targets();
-            let _ = inner.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
+            let (outbox, targets) = (inner.outbox(), inner.session.targets());
             inner.session.destroy();
             inner.close_port();
             inner.listeners.clear();
-            inner.dom.take()
+            (outbox, targets, inner.dom.take())
         };
+        let _ = outbox.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
         drop(dom);
     }
 }
@@ -358,19 +383,18 @@ fn report(inner: &Rc<RefCell<FrameInner>>, error: JsValue) {
 }
 
 fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
-    let inner = inner.clone();
-    let from_parent = {
-        let i = inner.borrow();
-        event
-            .source()
-            .is_some_and(|s| JsValue::from(s) == JsValue::from(&i.parent))
-    };
+    // What the event says is read first, with no borrow held.
+    let parent = inner.borrow().parent.clone();
+    let from_parent = event
+        .source()
+        .is_some_and(|s| JsValue::from(s) == JsValue::from(&parent));
+    let origin = event.origin();
     let message = JsView::of_message(event);
     let inbound = inner
         .borrow_mut()
         .session
-        .receive(&event.origin(), from_parent, &message);
-    handle(&inner, inbound, message.value);
+        .receive(&origin, from_parent, &message);
+    handle(inner, inbound, message.value);
 }
 
 /// A message on the port handed to the host: commands only, from that host.
@@ -391,12 +415,13 @@ fn offer_port(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> Result<(), Js
             on_port_message(&inner, event);
         }
     });
-    let ready = envelope(READY, &ready_data(true));
+    let (parent, instance) = {
+        let i = inner.borrow();
+        (i.parent.clone(), i.instance)
+    };
+    let ready = envelope(READY, &ready_data(true, instance));
     let transfer = js_sys::Array::of1(&channel.port2());
-    inner
-        .borrow()
-        .parent
-        .post_message_with_transfer(&ready, origin.as_str(), &transfer)?;
+    parent.post_message_with_transfer(&ready, origin.as_str(), &transfer)?;
     inner.borrow_mut().port = Some((port, listener));
     Ok(())
 }
@@ -407,7 +432,8 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
         Inbound::Ignore => {}
         Inbound::Refuse(e) => report(&inner, invalid(&e).into()),
         Inbound::Switch => {
-            if let Some((port, _)) = &inner.borrow().port {
+            let port = inner.borrow().port.as_ref().map(|(port, _)| port.clone());
+            if let Some(port) = port {
                 port.start();
             }
         }
@@ -424,18 +450,26 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
                 // No channel could be made: stay on the window.
                 inner.borrow_mut().session.set_port_failed();
             }
+            let to = core::slice::from_ref(&origin);
             if !offered {
-                let ready = envelope(READY, &ready_data(false));
-                let _ = inner.borrow().post(&ready, core::slice::from_ref(&origin));
+                let (outbox, instance) = {
+                    let i = inner.borrow();
+                    (i.outbox(), i.instance)
+                };
+                let ready = envelope(READY, &ready_data(false, instance));
+                let _ = outbox.post(&ready, to);
             }
             let flushed = flush_pending(&inner, &origin);
             // A host that attached late missed the state events; when events were still
             // waiting, the flush just delivered every one of them instead. Replays are marked,
             // so a host that heard a newer event of the same type meanwhile drops them.
             if resync && flushed == 0 {
-                let i = inner.borrow();
-                for message in i.state.iter().flatten() {
-                    let _ = i.post(&replayed(message), core::slice::from_ref(&origin));
+                let (outbox, state) = {
+                    let i = inner.borrow();
+                    (i.outbox(), i.state.clone())
+                };
+                for message in state.iter().flatten() {
+                    let _ = outbox.post(&replayed(message), to);
                 }
             }
         }
@@ -488,10 +522,12 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
 
 /// Post the events that waited for the parent's origin; returns how many there were.
 fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
-    let mut i = inner.borrow_mut();
-    let pending = i.session.take_pending();
+    let (outbox, pending) = {
+        let mut i = inner.borrow_mut();
+        (i.outbox(), i.session.take_pending())
+    };
     for message in &pending {
-        let _ = i.post(message, core::slice::from_ref(origin));
+        let _ = outbox.post(message, core::slice::from_ref(origin));
     }
     pending.len()
 }
@@ -520,17 +556,20 @@ fn error_text(e: &JsValue) -> String {
 }
 
 fn answer(inner: &Rc<RefCell<FrameInner>>, reply: &ReplyTo, result: Result<(), (&str, String)>) {
-    let i = inner.borrow();
-    if i.session.destroyed() {
-        return;
-    }
+    let outbox = {
+        let i = inner.borrow();
+        if i.session.destroyed() {
+            return;
+        }
+        i.outbox()
+    };
     let (code, message) = match &result {
         Ok(()) => (None, None),
         Err((code, message)) => (Some(*code), Some(message.as_str())),
     };
-    let (to, origin): (&JsValue, _) = match i.port_in_use() {
+    let (to, origin): (&JsValue, _) = match &outbox.port {
         Some(port) => (port, None),
-        None => (&i.parent, Some(reply.origin.as_str())),
+        None => (&outbox.parent, Some(reply.origin.as_str())),
     };
     post_result(
         to,

@@ -194,6 +194,29 @@ extern "C" {
         container: &web_sys::Element,
         options: &JsValue,
     ) -> Option<web_sys::HtmlIFrameElement>;
+    /// Mark `iframe` as had by the host `id`, unless another host has it: `false` then.
+    fn claim(iframe: &web_sys::HtmlIFrameElement, id: f64) -> bool;
+    /// Unmark `iframe`, if the host `id` has it.
+    fn release(iframe: &web_sys::HtmlIFrameElement, id: f64);
+}
+
+/// `options` as an object, when given: `undefined` and `null` are no options; anything else
+/// that is not an object is misuse (`attach(iframe, 'https://…')`), said as such.
+fn options_object(options: JsValue, call: &str, example: &str) -> Result<JsValue, JsValue> {
+    if options.is_undefined() || options.is_null() || options.is_object() {
+        return Ok(options);
+    }
+    Err(js_error(
+        ErrorCode::InvalidArgument,
+        &[
+            call,
+            " takes options as an object such as ",
+            example,
+            ", got ",
+            &*super::listeners::describe(&options),
+        ]
+        .concat(),
+    ))
 }
 
 /// Whether a cross-origin document already shows in the iframe: its `contentDocument` is
@@ -203,23 +226,31 @@ fn cross_origin_loaded(iframe: &web_sys::HtmlIFrameElement) -> bool {
 }
 
 impl DeskHost {
-    /// Attach to `iframe`, talking only to `origin`.
+    /// Attach to `iframe`, talking only to `origin`: one host per iframe (see [`claim`]).
     pub(crate) fn start(
         iframe: web_sys::HtmlIFrameElement,
         origin: Origin,
         config: HostConfig,
     ) -> Result<DeskHost, JsValue> {
+        // A whole number below 2^53: truncated, not rounded, so never 2^53 itself.
+        let id = (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER) as u64 as f64;
+        // Two hosts on one iframe would both hear every message, both take the port the
+        // workstation hands over and answer each other's command results.
+        if !claim(&iframe, id) {
+            return Err(js_error(
+                ErrorCode::AlreadyAttached,
+                "this iframe already has a DeskHost: use that one, or destroy() it first",
+            ));
+        }
         // The workstation's messages reach the window of the document that holds the iframe
         // (the page's own, unless the iframe was put in another same-origin window).
-        let window = iframe
-            .owner_document()
-            .and_then(|d| d.default_view())
-            .ok_or_else(|| {
-                js_error(
-                    ErrorCode::InvalidArgument,
-                    "the iframe is in a document with no window",
-                )
-            })?;
+        let Some(window) = iframe.owner_document().and_then(|d| d.default_view()) else {
+            release(&iframe, id);
+            return Err(js_error(
+                ErrorCode::InvalidArgument,
+                "the iframe is in a document with no window",
+            ));
+        };
         let origin_js = JsValue::from_str(origin.as_str());
         let inner = Rc::new(RefCell::new(HostInner {
             session: HostSession::new(origin, config),
@@ -234,8 +265,7 @@ impl DeskHost {
             ports: Vec::new(),
             transferred: None,
             origin_js,
-            // A whole number below 2^53: truncated, not rounded, so never 2^53 itself.
-            id: (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER) as u64 as f64,
+            id,
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -279,13 +309,36 @@ impl DeskHost {
         let (timeout, signal) = match options {
             None => (None, None),
             Some(options) => {
+                let options = match options_object(
+                    options.into(),
+                    "a command",
+                    "{ timeout: 5000, signal }",
+                ) {
+                    Ok(o) => o,
+                    Err(e) => return js_sys::Promise::reject(&e),
+                };
                 let timeout = match millis(&options, "timeout") {
                     Ok(t) => t,
                     Err(e) => return js_sys::Promise::reject(&e),
                 };
-                let signal = get(&options, "signal")
-                    .dyn_into::<web_sys::AbortSignal>()
-                    .ok();
+                let signal = get(&options, "signal");
+                let signal = if signal.is_undefined() || signal.is_null() {
+                    None
+                } else {
+                    match signal.dyn_into::<web_sys::AbortSignal>() {
+                        Ok(s) => Some(s),
+                        Err(v) => {
+                            return js_sys::Promise::reject(&js_error(
+                                ErrorCode::InvalidArgument,
+                                &[
+                                    "signal must be an AbortSignal, got ",
+                                    &*super::listeners::describe(&v),
+                                ]
+                                .concat(),
+                            ))
+                        }
+                    }
+                };
                 if signal.as_ref().is_some_and(|s| s.aborted()) {
                     return js_sys::Promise::reject(&js_error(
                         ErrorCode::Aborted,
@@ -295,7 +348,8 @@ impl DeskHost {
                 (timeout, signal)
             }
         };
-        let connected = connected_now(&self.inner.borrow().iframe);
+        let iframe = self.inner.borrow().iframe.clone();
+        let connected = connected_now(&iframe);
         if connected.is_none() {
             // Removed in this same task: the MutationObserver has not told the session yet, and
             // a command posted now would go nowhere. Tell it first, so the command waits in the
@@ -303,8 +357,11 @@ impl DeskHost {
             let actions = self.inner.borrow_mut().session.frame_removed();
             run(&self.inner, actions);
         }
-        let ticket = self.inner.borrow_mut().session.next_ticket();
-        let promise = self.inner.borrow().promises.make(ticket);
+        let (ticket, promises) = {
+            let mut i = self.inner.borrow_mut();
+            (i.session.next_ticket(), i.promises.clone())
+        };
+        let promise = promises.make(ticket);
         let abort = signal.map(|signal| {
             let weak = Rc::downgrade(&self.inner);
             Listener::new(&signal, "abort", move || {
@@ -350,12 +407,27 @@ impl DeskHost {
     /// Attach to an existing workstation iframe. `origin` defaults to the origin of
     /// `iframe.src`; a `DeskError` (`INVALID_ORIGIN`) is thrown when there is none.
     pub fn attach(
-        iframe: web_sys::HtmlIFrameElement,
-        #[wasm_bindgen(unchecked_optional_param_type = "AttachOptions")] options: Option<
-            js_sys::Object,
-        >,
+        #[wasm_bindgen(unchecked_param_type = "HTMLIFrameElement")] iframe: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AttachOptions")] options: JsValue,
     ) -> Result<DeskHost, JsValue> {
-        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        // Checked before anything is read of it: on a server (no DOM) nothing is an iframe.
+        let iframe = iframe
+            .dyn_into::<web_sys::HtmlIFrameElement>()
+            .map_err(|v| {
+                js_error(
+                    ErrorCode::InvalidArgument,
+                    &[
+                        "DeskHost.attach needs an <iframe> element (in a browser), got ",
+                        &*super::listeners::describe(&v),
+                    ]
+                    .concat(),
+                )
+            })?;
+        let options = options_object(
+            options,
+            "DeskHost.attach",
+            "{ origin: 'https://desk.example.com' }",
+        )?;
         let explicit = get(&options, "origin");
         let origin = match explicit.as_string() {
             Some(o) => Origin::parse(&o),
@@ -386,10 +458,20 @@ impl DeskHost {
     /// `{baseUrl}/agent|admin/auth/login?accessToken=…`, `'desktop'` the desktop entry. A host
     /// made this way fires `token_expiring` before the token's `exp` and can `relogin()`.
     pub fn create(
-        container: web_sys::Element,
-        #[wasm_bindgen(unchecked_param_type = "CreateOptions")] options: js_sys::Object,
+        #[wasm_bindgen(unchecked_param_type = "Element")] container: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CreateOptions")] options: JsValue,
     ) -> Result<DeskHost, JsValue> {
-        let options: JsValue = options.into();
+        let container = container.dyn_into::<web_sys::Element>().map_err(|v| {
+            js_error(
+                ErrorCode::InvalidArgument,
+                &[
+                    "DeskHost.create needs a container element (in a browser), got ",
+                    &*super::listeners::describe(&v),
+                ]
+                .concat(),
+            )
+        })?;
+        let options = options_object(options, "DeskHost.create", "{ baseUrl, accessToken }")?;
         let string = |key: &'static str| get(&options, key).as_string();
         let base_url = string("baseUrl").ok_or_else(|| {
             js_error(
@@ -473,14 +555,22 @@ impl DeskHost {
     /// `agent_status_changed`, `thread_status_changed`) or to `ready`, `disconnected`, `error`,
     /// `token_expiring`. The callback gets `(data, envelope)`.
     #[wasm_bindgen(skip_typescript)]
-    pub fn on(&self, name: &str, callback: js_sys::Function) -> Result<Subscription, JsValue> {
-        let key = HostKey::parse(name).ok_or_else(|| {
+    pub fn on(&self, name: JsValue, callback: JsValue) -> Result<Subscription, JsValue> {
+        let (name, callback) = super::listeners::on_args(&name, callback)?;
+        let key = HostKey::parse(&name).ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidArgument,
-                &["unknown event name '", name, "'"].concat(),
+                &[
+                    "unknown event name '",
+                    &*name,
+                    "': use unread_message_count, new_visitor_message, agent_status_changed, \
+                     thread_status_changed, ready, disconnected, error or token_expiring",
+                ]
+                .concat(),
             )
         })?;
-        Ok(self.inner.borrow().listeners.add(key.id(), &callback))
+        let listeners = self.inner.borrow().listeners.clone();
+        Ok(listeners.add(key.id(), &callback))
     }
 
     /// Ask the workstation to set the agent's status: `'AVAILABLE'`, `'BUSY'` or `'OFFLINE'`.
@@ -617,13 +707,23 @@ impl DeskHost {
     pub fn destroy(&self) {
         let actions = self.inner.borrow_mut().session.destroy();
         run(&self.inner, actions);
-        let (dom, observer, timer) = {
+        let (dom, observer, timer, listeners, iframe, id) = {
             let mut i = self.inner.borrow_mut();
-            i.listeners.clear();
-            (i.dom.take(), i.observer.take(), i.timer.take())
+            (
+                i.dom.take(),
+                i.observer.take(),
+                i.timer.take(),
+                i.listeners.clone(),
+                i.iframe.clone(),
+                i.id,
+            )
         };
+        listeners.clear();
         if let Some((observer, _)) = &observer {
             observer.disconnect();
+        }
+        if dom.is_some() {
+            release(&iframe, id);
         }
         drop((dom, observer, timer));
     }
@@ -665,18 +765,38 @@ fn notify(inner: &Rc<RefCell<HostInner>>, key: HostKey, data: &JsValue, envelope
 /// re-arm the timer for the next deadline.
 pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
     for action in actions {
+        // An app listener this loop called may have destroyed the host: from then on nothing is
+        // posted or told. No command is among what is left then: the session sends queued
+        // commands only when asked (`Flush`), which a destroyed session refuses, and
+        // `destroy()` settled them.
+        let destroyed = inner.borrow().session.destroyed();
         match action {
+            Action::Post(_) | Action::AdoptPort | Action::Notify(_) if destroyed => {}
             Action::Post(message) => {
-                let i = inner.borrow();
-                let port = i.ports.last().filter(|_| message != Outgoing::Switch);
-                if let Some((port, _)) = port {
-                    super::command::post(port, None, &message, i.id);
-                } else if let Some(w) = i.iframe.content_window() {
-                    // Never '*': the browser delivers only if the frame shows this origin.
-                    super::command::post(&w, Some(&i.origin_js), &message, i.id);
-                }
+                // Commands go on the port once there is one; the handshake's own messages
+                // always go on the window, where a new document can hear them.
+                let (to, origin, id) = {
+                    let i = inner.borrow();
+                    let port = i
+                        .ports
+                        .last()
+                        .filter(|_| matches!(message, Outgoing::Command { .. }));
+                    match port {
+                        Some((port, _)) => (JsValue::from(port), None, i.id),
+                        None => match i.iframe.content_window() {
+                            Some(w) => (w.into(), Some(i.origin_js.clone()), i.id),
+                            None => continue,
+                        },
+                    }
+                };
+                // Never '*': the browser delivers only if the frame shows this origin.
+                super::command::post(&to, origin.as_ref(), &message, id);
             }
             Action::AdoptPort => adopt_port(inner),
+            Action::Flush => {
+                let actions = inner.borrow_mut().session.flush();
+                run(inner, actions);
+            }
             Action::ClosePort => {
                 let ports = core::mem::take(&mut inner.borrow_mut().ports);
                 for (port, _) in &ports {
@@ -684,9 +804,12 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
                 }
             }
             Action::Settle(ticket, result) => {
-                if inner.borrow_mut().pending.remove(&ticket).is_some() {
-                    let result = result.map_err(JsValue::from);
-                    inner.borrow().promises.settle(ticket, result);
+                let promises = {
+                    let mut i = inner.borrow_mut();
+                    i.pending.remove(&ticket).map(|_| i.promises.clone())
+                };
+                if let Some(promises) = promises {
+                    promises.settle(ticket, result.map_err(JsValue::from));
                 }
             }
             Action::Notify(notice) => {
@@ -760,13 +883,16 @@ const MAX_PORTS: usize = 2;
 
 fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
     let inner = inner.clone();
-    let (sender, message) = {
+    let (iframe, origin) = {
         let i = inner.borrow();
-        message_from(event, &i.iframe, &i.origin_js)
+        (i.iframe.clone(), i.origin_js.clone())
     };
+    let (sender, message) = message_from(event, &iframe, &origin);
     if sender == Sender::OtherWindow {
         return;
     }
+    // Only for a message from the frame's window at another origin, which the session judges.
+    let other_origin = (sender == Sender::OtherOrigin).then(|| event.origin());
     // Read only for a ready that says a port came with it: most messages are events.
     let mut port = None;
     let received = {
@@ -777,11 +903,9 @@ fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
         };
         // The usual case, the workstation's own origin, is found equal in JS; any other is
         // handed to the session to judge.
-        let received = if sender == Sender::Expected {
-            i.session.receive_at_origin(&message, port_attached)
-        } else {
-            i.session
-                .receive_window(&event.origin(), &message, port_attached)
+        let received = match &other_origin {
+            None => i.session.receive_at_origin(&message, port_attached),
+            Some(o) => i.session.receive_window(o, &message, port_attached),
         };
         i.transferred = port;
         received

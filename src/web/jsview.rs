@@ -2,9 +2,10 @@
 
 use crate::prelude::*;
 
-use crate::core::view::{Kind, Peek, View};
+use crate::core::view::{Kind, Peek, TooLong, View};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// `name` (a property name or one of the protocol's fixed strings) as a JS string. `key` in
 /// `js/common.js` makes each one once and keeps it under its address: a `'static` string never
@@ -244,6 +245,34 @@ impl View for JsView {
         } else {
             None
         }
+    }
+
+    fn string_within(&self, max: usize) -> Option<Result<String, TooLong>> {
+        if self.kind != Kind::String {
+            return None;
+        }
+        // Measured in JS first: the copy into wasm memory is the allocation, and another window
+        // chooses the length. A UTF-16 unit takes at least one byte of UTF-8, so more units
+        // than `max` is more bytes than `max`.
+        let units = self.value.unchecked_ref::<js_sys::JsString>().length() as usize;
+        if units > max {
+            return Some(Err(TooLong));
+        }
+        let s = self.value.as_string()?;
+        Some(if s.len() > max { Err(TooLong) } else { Ok(s) })
+    }
+
+    fn string_prefix(&self, max: usize) -> Option<String> {
+        if self.kind != Kind::String {
+            return None;
+        }
+        // Cut in JS first, for the same reason: `max` units hold at least `max` bytes.
+        let s = self.value.unchecked_ref::<js_sys::JsString>();
+        let s = match u32::try_from(max) {
+            Ok(units) if s.length() > units => s.slice(0, units),
+            _ => s.clone(),
+        };
+        s.as_string().map(|s| crate::core::text::prefix(s, max))
     }
 
     fn number(&self) -> Option<f64> {

@@ -2,6 +2,8 @@
 //! event listeners and timers that are removed when dropped.
 
 #[cfg(any(feature = "host", feature = "frame"))]
+use crate::prelude::*;
+#[cfg(any(feature = "host", feature = "frame"))]
 use alloc::rc::Rc;
 #[cfg(any(feature = "host", feature = "frame"))]
 use core::cell::RefCell;
@@ -21,13 +23,15 @@ extern "C" {
     fn new_listeners() -> Listeners;
     #[wasm_bindgen(js_name = add)]
     fn add_listener(listeners: &Listeners, key: i32, f: &js_sys::Function) -> Subscription;
-    /// Call each callback of `key` with `(a, b)`, in order. One that throws is logged with
-    /// `console.error` and stops no other. (Keys are `i32`, not `u32`, so that the wasm
+    /// Call each callback of `key` with `(a, b)`, in order, skipping those removed meanwhile.
+    /// One that throws is logged with `console.error` and stops no other. (Keys are `i32`, not `u32`, so that the wasm
     /// imports this as it is, without a wrapper: see `jsview.rs`.)
     pub(crate) fn emit(listeners: &Listeners, key: i32, a: &JsValue, b: &JsValue);
-    /// Drop every callback.
-    #[wasm_bindgen(method)]
-    pub(crate) fn clear(this: &Listeners);
+    /// Drop every callback: none is called again, not even by a delivery already running.
+    pub(crate) fn clear(listeners: &Listeners);
+    /// What `value` is, in a few words for an error message (`null`, `a number`,
+    /// `the string "#desk"`, `a HTMLDivElement`).
+    pub(crate) fn describe(value: &JsValue) -> String;
 
     /// What `on()` returns: call `off()` to stop receiving. Dropping it does not unsubscribe.
     #[derive(Debug, Clone)]
@@ -49,6 +53,48 @@ impl Listeners {
     pub(crate) fn add(&self, key: i32, f: &js_sys::Function) -> Subscription {
         add_listener(self, key, f)
     }
+
+    /// Drop every callback (see [`clear`]).
+    pub(crate) fn clear(&self) {
+        clear(self)
+    }
+}
+
+#[cfg(any(feature = "host", feature = "frame"))]
+/// The arguments of `on(name, callback)`, checked: `name` a string (of at most 64 UTF-16 units,
+/// longer than any name either side knows, so a huge one is never copied), `callback` a
+/// function. Either wrong throws `INVALID_ARGUMENT` saying what was expected and what came.
+pub(crate) fn on_args(
+    name: &JsValue,
+    callback: JsValue,
+) -> Result<(String, js_sys::Function), JsValue> {
+    let text = name
+        .dyn_ref::<js_sys::JsString>()
+        .filter(|s| s.length() <= 64)
+        .and_then(|s| s.as_string());
+    let Some(text) = text else {
+        return Err(super::error::js_error(
+            crate::core::error::ErrorCode::InvalidArgument,
+            &[
+                "on(name, callback) needs an event name, got ",
+                &*describe(name),
+            ]
+            .concat(),
+        ));
+    };
+    let callback = callback.dyn_into::<js_sys::Function>().map_err(|v| {
+        super::error::js_error(
+            crate::core::error::ErrorCode::InvalidArgument,
+            &[
+                "on('",
+                &*text,
+                "', callback) needs a function as callback, got ",
+                &*describe(&v),
+            ]
+            .concat(),
+        )
+    })?;
+    Ok((text, callback))
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]
@@ -62,8 +108,9 @@ pub(crate) struct Listener<F: ?Sized + wasm_bindgen::closure::WasmClosure = dyn 
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]
-/// A listener to `message` events, which hands each one to its callback as a `MessageEvent`.
-pub(crate) type MessageListener = Listener<dyn Fn(&web_sys::MessageEvent)>;
+/// A listener to `message` events that hands its callback only the messages the browser
+/// delivered (see [`MessageListener::messages`]).
+pub(crate) type MessageListener = Listener<dyn Fn(&web_sys::Event)>;
 
 #[cfg(any(feature = "host", feature = "frame"))]
 impl<F: ?Sized + wasm_bindgen::closure::WasmClosure> Listener<F> {
@@ -91,19 +138,27 @@ impl Listener {
 
 #[cfg(any(feature = "host", feature = "frame"))]
 impl MessageListener {
-    /// Call `f` with each `message` event that reaches `target` (a window or a port). The
-    /// browser only fires `MessageEvent`s as `message`; one a script of this page dispatches
-    /// itself may be another kind of event, which the readers take as coming from no window.
+    /// Call `f` with each message the browser delivers to `target` (a window or a port).
+    ///
+    /// Any other `message` event is ignored before a field of it is read: one a script of the
+    /// page dispatched itself (`isTrusted` is false), such as an event bus's
+    /// `new CustomEvent('message')` or a hand-made `MessageEvent` that claims to come from the
+    /// workstation's window. Only the browser's own delivery vouches for `source` and `origin`;
+    /// and since the browser never delivers a message inside another one's delivery, `f` is never
+    /// called while it runs.
     pub(crate) fn messages(
         target: &web_sys::EventTarget,
         f: impl Fn(&web_sys::MessageEvent) + 'static,
     ) -> MessageListener {
         // The event is borrowed for the call: it takes no slot of wasm-bindgen's table of JS
-        // values, which an owned one would (taken and freed again on every message). And `f`
-        // is a `Fn`, not a `FnMut`: an app callback may make the browser deliver another
-        // message at once (by dispatching one on the window), which calls this listener again
-        // while it runs. wasm-bindgen refuses such a call into a `FnMut` closure with an
-        // exception, and the message would be lost.
+        // values, which an owned one would (taken and freed again on every message).
+        let f = move |event: &web_sys::Event| {
+            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
+                if event.is_trusted() {
+                    f(event);
+                }
+            }
+        };
         Listener::listen(target, "message", Closure::new(f))
     }
 }

@@ -17,7 +17,7 @@ use crate::core::credentials::{
 use crate::core::error::ErrorCode;
 use crate::core::token::{self as core_token, MAX_SAFE_INTEGER};
 use crate::core::token_cache::{
-    Fetched, Lookup, Ticket, TokenCache as CoreCache, TokenCacheConfig,
+    Fetched, Lookup, RetryReason, Ticket, TokenCache as CoreCache, TokenCacheConfig,
 };
 use crate::core::view::{Kind, View};
 use alloc::rc::Rc;
@@ -671,11 +671,26 @@ impl JsTokenCache {
             },
             Lookup::RetryLater { at_ms } => {
                 let secs = at_ms.saturating_sub(now).div_ceil(1000);
+                let reason = self.shared.state.borrow().cache.retry_reason(now);
+                let what = match reason {
+                    Some(RetryReason::RefusedSoon { after_ms }) => format!(
+                        "the cached token was invalidated {after_ms} ms after it arrived, which \
+                         counts as a failed fetch (minRetryMs), so that a server refusing the \
+                         tokens it issues cannot drive a fetch loop"
+                    ),
+                    Some(RetryReason::Unusable) => {
+                        "the token fetch function returned an empty or expired token".to_owned()
+                    }
+                    Some(RetryReason::TimedOut) => {
+                        "the token fetch function did not settle in time".to_owned()
+                    }
+                    Some(RetryReason::Failed) | None => {
+                        "the token fetch function failed (see cause)".to_owned()
+                    }
+                };
                 let error = js_error(
                     ErrorCode::RetryLater,
-                    &format!(
-                        "fetching a token failed recently; the next attempt is allowed in {secs} s"
-                    ),
+                    &format!("{what}; the next fetch is allowed in {secs} s"),
                 );
                 let target: &Object = error.unchecked_ref();
                 set(target, "retryAt", &JsValue::from_f64(at_ms as f64));

@@ -52,7 +52,8 @@ export interface DeskEnvelope<K extends DeskEventType = DeskEventType> {
 
 /** Error codes of `DeskError`. */
 export type DeskErrorCode =
-  | 'INVALID_ARGUMENT' | 'INVALID_ORIGIN' | 'INVALID_URL' | 'INVALID_TOKEN' | 'INVALID_MESSAGE'
+  | 'INVALID_ARGUMENT' | 'ALREADY_ATTACHED' | 'INVALID_ORIGIN' | 'INVALID_URL' | 'INVALID_TOKEN'
+  | 'INVALID_MESSAGE'
   | 'DESTROYED' | 'TIMEOUT' | 'ABORTED' | 'DISCONNECTED' | 'NAVIGATED' | 'QUEUE_FULL'
   | 'REJECTED' | 'UNHANDLED' | 'FETCH_FAILED' | 'RETRY_LATER';
 

@@ -82,6 +82,14 @@ pub fn ready(protocol: u32, ack: bool) -> Value {
     )
 }
 
+/// `bytedesk_ready` of the deskbridge workstation document `instance` (acknowledged commands).
+pub fn ready_of(instance: u64) -> Value {
+    envelope(
+        "bytedesk_ready",
+        json!({ "protocol": 2, "ack": true, "instance": instance }),
+    )
+}
+
 /// `bytedesk_ready` of a deskbridge workstation that hands over a `MessagePort` with it.
 pub fn ready_with_port() -> Value {
     envelope(
@@ -203,8 +211,21 @@ impl Host {
     }
 
     fn record(&mut self, actions: Vec<Action>) -> Vec<Action> {
+        let actions = self.flushed(actions);
         self.ledger.record(&actions);
         actions
+    }
+
+    /// `actions` with each [`Action::Flush`] carried out in place, as the browser layer does.
+    fn flushed(&mut self, actions: Vec<Action>) -> Vec<Action> {
+        let mut out = Vec::new();
+        for action in actions {
+            match action {
+                Action::Flush => out.extend(self.session.flush()),
+                other => out.push(other),
+            }
+        }
+        out
     }
 
     /// The browser layer attached to the iframe.
@@ -257,8 +278,8 @@ impl Host {
     /// A message from the frame's window at `origin`.
     pub fn receive_from(&mut self, origin: &str, message: Value) -> Received<&'static Value> {
         let message: &'static Value = Box::leak(Box::new(message));
-        let received = self.session.receive(origin, &message);
-        self.ledger.record(&received.actions);
+        let mut received = self.session.receive(origin, &message);
+        received.actions = self.record(received.actions);
         received
     }
 
@@ -266,16 +287,16 @@ impl Host {
     /// transferred along.
     pub fn receive_with_port(&mut self, message: Value) -> Received<&'static Value> {
         let message: &'static Value = Box::leak(Box::new(message));
-        let received = self.session.receive_window(DESK, &message, || true);
-        self.ledger.record(&received.actions);
+        let mut received = self.session.receive_window(DESK, &message, || true);
+        received.actions = self.record(received.actions);
         received
     }
 
     /// A message on the port the session adopted.
     pub fn receive_on_port(&mut self, message: Value) -> Received<&'static Value> {
         let message: &'static Value = Box::leak(Box::new(message));
-        let received = self.session.receive_port(&message);
-        self.ledger.record(&received.actions);
+        let mut received = self.session.receive_port(&message);
+        received.actions = self.record(received.actions);
         received
     }
 

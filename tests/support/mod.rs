@@ -263,10 +263,11 @@ pub fn attach_recording(
     opts: Value,
     names: &[&str],
 ) -> (deskbridge::DeskHost, Recorder) {
-    let host = deskbridge::DeskHost::attach(h.iframe(), options(opts)).expect("attach");
+    let host = deskbridge::DeskHost::attach(h.iframe().into(), to_js(&opts)).expect("attach");
     let rec = Recorder::new();
     for name in names {
-        host.on(name, rec.callback(name)).expect("on");
+        host.on((*name).into(), rec.callback(name).into())
+            .expect("on");
     }
     (host, rec)
 }

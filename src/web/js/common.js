@@ -78,26 +78,42 @@ export function post(to, origin, m) {
   } catch (_) {}
 }
 // Then the app's callbacks (src/web/listeners.rs): a Map from a small number, which
-// names an event or command, to a list of `{ f }` entries in registration order. A list is
+// names an event or command, to a list of `{ f, live }` entries in registration order. A list is
 // never changed in place, only replaced, so a delivery that is running keeps the list it began
-// with while a callback subscribes or unsubscribes.
+// with while a callback subscribes or unsubscribes; `live` is what tells it that a callback was
+// removed meanwhile (by `off()`, or by `clear()` when a callback destroyed the host or frame), and
+// such a callback is not called, as the DOM does with its own listeners.
 export function listeners() { return new Map(); }
 export function add(m, k, f) {
-  const entry = { f };
+  const entry = { f, live: true };
   m.set(k, [...(m.get(k) || []), entry]);
   return {
     off() {
+      entry.live = false;
       const list = m.get(k);
       if (list !== undefined) m.set(k, list.filter((e) => e !== entry));
     },
   };
 }
+export function clear(m) {
+  for (const list of m.values()) for (const e of list) e.live = false;
+  m.clear();
+}
 export function emit(m, k, a, b) {
   const list = m.get(k);
   if (list === undefined) return;
-  for (const { f } of list) {
+  for (const { f, live } of list) {
+    if (!live) continue;
     // One callback's exception must not stop delivery to the others; show it where the app's
     // developer looks.
     try { f(a, b); } catch (e) { console.error('deskbridge: a listener threw', e); }
   }
+}
+// What a misused argument was, for an error message: `null`, `a number`, `the string "#desk"`,
+// `a HTMLDivElement`.
+export function describe(v) {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v !== 'object' && typeof v !== 'function') return typeof v === 'undefined' ? 'undefined' : `a ${typeof v}`;
+  try { return `a ${Object.prototype.toString.call(v).slice(8, -1)}`; } catch (_) { return 'an object'; }
 }

@@ -22,7 +22,8 @@ export function handle(m, k, a, b) {
   if (list === undefined || list.length === 0) return false;
   const waits = [];
   let threw = false, thrown;
-  for (const { f } of list) {
+  for (const { f, live } of list) {
+    if (!live) continue;
     try {
       const v = f(a, b);
       if (thenable(v)) waits.push(v);
