@@ -377,6 +377,10 @@ class Walk {
       }
       this.counts.steps[kind] = (this.counts.steps[kind] ?? 0) + 1;
       await this.perform(kind, this.slots[Math.floor(r[1] * this.slots.length)], r);
+      // A long walk says how far it got (shown as it runs with --nocapture).
+      if (this.steps > 1000 && this.step % 500 === 0) {
+        console.log(`lifecycle walk: step ${this.step} of ${this.steps}, ${Date.now() - this.started} ms, ${this.commands.length} commands, ${this.violations.length} violations`);
+      }
       // Let the browser deliver what is due between most steps; sometimes run two at once.
       if (r[7] < 0.85) await sleep(r[7] < 0.6 ? 0 : 5);
     }
