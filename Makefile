@@ -56,13 +56,13 @@ E2E_FILES = $(shell [ -d e2e ] && find e2e -type f \( -name '*.test.js' -o -name
 	-not -path '*/node_modules/*')
 
 .PHONY: help setup pkg test demo demo-build bench fmt lint fuzz \
-	test-native test-tooling test-chrome test-firefox test-e2e test-types test-lifecycle \
-	_native _tooling _chrome _firefox _e2e _types _lifecycle
+	test-native test-tooling test-chrome test-firefox test-e2e test-types test-consumers test-lifecycle \
+	_native _tooling _chrome _firefox _e2e _types _consumers _lifecycle
 
 help:
 	@echo "make setup     install whatever is missing (rust target, chromium, firefox, wasm-pack, ...)"
-	@echo "make pkg       build pkg/ (bundler target) and pkg/web/ (plain <script type=module>)"
-	@echo "make test      native tests, wasm tests in Chromium and Firefox, e2e/, tests/types/"
+	@echo "make pkg       build the npm package in pkg/ (pkg/web/: the plain <script type=module> builds)"
+	@echo "make test      native tests, wasm tests in Chromium and Firefox, e2e/, tests/types/, consumers/"
 	@echo "make demo      serve the demo pages: $(DESKBRIDGE_HOST_ORIGIN)/www/host.html"
 	@echo "               (DESK_URL=... ACCESS_TOKEN=... make demo embeds that real workstation)"
 	@echo "make demo-build  bundle the demo host page with webpack into target/demo/"
@@ -70,36 +70,33 @@ help:
 	@echo "make fmt       cargo fmt --check"
 	@echo "make lint      cargo clippy, native and wasm32, warnings are errors"
 	@echo "make fuzz      cargo-fuzz (nightly) on the decoders and sessions, FUZZ_RUNS inputs per target"
-	@echo "single phases: make test-native test-tooling test-chrome test-firefox test-e2e test-types"
+	@echo "single phases: make test-native test-tooling test-chrome test-firefox test-e2e test-types test-consumers"
 	@echo "make test-lifecycle  the randomized lifecycle walk alone, in Chromium then Firefox"
 	@echo "               (DESKBRIDGE_LIFECYCLE_SEED=N DESKBRIDGE_LIFECYCLE_STEPS=N; ENGINES=chrome)"
 
 setup:
 	@bash scripts/setup.sh
 
-# Six builds, two targets × three feature sets:
-#   pkg/deskbridge.js       bundler, everything       import … from 'deskbridge'
-#   pkg/host.js             bundler, DeskHost only    import { DeskHost } from 'deskbridge/host'
-#   pkg/frame.js            bundler, DeskFrame only   import { DeskFrame } from 'deskbridge/frame'
-#   pkg/web/deskbridge.js   web, everything           import init, … from 'deskbridge/web'
-#   pkg/web/host.js         web, DeskHost only        (plain <script type="module">)
-#   pkg/web/frame.js        web, DeskFrame only
-# wasm-pack leaves other files in its --out-dir alone (it rewrites package.json, README.md and
-# .gitignore), so the slim builds go first and the full ones last; pkg-manifest.mjs then adds the
-# others to package.json. pkg/ is cleared first so that nothing stale is left behind.
-SLIM := host frame
+# Four wasm-pack builds, one per feature set, all `--target web` (the glue fetches its wasm with
+# `new URL('NAME_bg.wasm', import.meta.url)`, which browsers, Vite and webpack all understand):
+#   pkg/web/deskbridge.js   everything                  import init, … from 'deskbridge/web'
+#   pkg/web/host.js         DeskHost only               (plain <script type="module">)
+#   pkg/web/frame.js        DeskFrame only
+#   pkg/web/tokens.js       token helpers only (no DOM)
+# pkg-manifest.mjs then writes the entries npm users import, which initialise the wasm on their
+# own (pkg/NAME.js for browsers and bundlers, pkg/node/NAME.mjs for Node and server-side
+# rendering, pkg/dev/NAME.js for dev servers), their .d.ts files, package.json, README and
+# licences. pkg/ is cleared first so that nothing stale is left behind.
+BUILDS := host frame tokens
 # Every build leaves out the default `std` feature: the wasm is then no_std (Cargo.toml).
 ALL := host,frame,tokens
 pkg: setup
 	rm -rf pkg
-	for f in $(SLIM); do \
-	  wasm-pack build --release --target bundler --out-dir pkg --out-name $$f -- --no-default-features --features $$f; \
+	for f in $(BUILDS); do \
 	  wasm-pack build --release --target web --out-dir pkg/web --out-name $$f -- --no-default-features --features $$f; \
 	done
-	wasm-pack build --release --target bundler --out-dir pkg -- --no-default-features --features $(ALL)
-	wasm-pack build --release --target web --out-dir pkg/web -- --no-default-features --features $(ALL)
-	node scripts/minify-glue.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js) $$(find pkg/web/snippets -name '*.js' 2>/dev/null)
-	node scripts/shorten-imports.mjs pkg/web/deskbridge.js $(foreach f,$(SLIM),pkg/web/$(f).js)
+	wasm-pack build --release --target web --out-dir pkg/web --out-name deskbridge -- --no-default-features --features $(ALL)
+	node scripts/minify-glue.mjs pkg/web/*.js $$(find pkg/web/snippets -name '*.js' 2>/dev/null)
 	node scripts/pkg-manifest.mjs pkg
 	@node scripts/size.mjs pkg
 
@@ -108,6 +105,7 @@ test: setup pkg demo-build
 	@$(MAKE) --no-print-directory _native _tooling
 	@bash scripts/with-server.sh $(MAKE) --no-print-directory _chrome _firefox _e2e
 	@$(MAKE) --no-print-directory _types
+	@bash scripts/with-server.sh $(MAKE) --no-print-directory _consumers
 	@bash scripts/test-summary.sh $(LOGS)
 
 test-native: setup ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _native
@@ -116,6 +114,7 @@ test-chrome: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE
 test-firefox: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _firefox
 test-e2e: setup pkg demo-build ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _e2e
 test-types: setup pkg ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _types
+test-consumers: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _consumers
 test-lifecycle: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _lifecycle
 
 _native:
@@ -123,8 +122,8 @@ _native:
 	cargo test 2>&1 | tee $(LOGS)/native.log
 
 _tooling:
-	@echo "==> tooling tests: node --test scripts/serve.test.mjs scripts/shorten-imports.test.mjs"
-	node --test scripts/serve.test.mjs scripts/shorten-imports.test.mjs 2>&1 | tee $(LOGS)/tooling.log
+	@echo "==> tooling tests: node --test scripts/serve.test.mjs"
+	node --test scripts/serve.test.mjs 2>&1 | tee $(LOGS)/tooling.log
 
 # `-- --lib --test '*'`: the library's and tests/'s test targets only. Doctests are native
 # (`cargo test`); cross-compiled to wasm they would only be skipped by the runner, after a slow
@@ -173,6 +172,14 @@ _types:
 	else \
 	  echo "==> TypeScript type tests: no tests/types/, skipped"; \
 	fi
+
+# The packed package installed into fresh Vite, webpack, Node and TypeScript projects, each built
+# with its tool's defaults and run in Chromium (consumers/consumers.test.mjs). The tools' versions
+# are pinned in consumers/projects/*/package-lock.json; npm's cache is target/npm-cache, so only
+# the first run downloads them (about 250 MB, most of it Node 22).
+_consumers:
+	@echo "==> consumer tests: node --test consumers/"
+	node --test consumers/ 2>&1 | tee $(LOGS)/consumers.log
 
 # The demo host page's script imports `deskbridge` by package name: webpack bundles it from pkg/.
 demo-build: setup pkg

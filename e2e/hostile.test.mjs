@@ -587,14 +587,19 @@ test('faults: destroy() and attach() a thousand times leave no listener behind, 
   const hostMem0 = await memory(page);
   await page.evaluate((origin) => {
     window.stale = 0;
+    // One host per iframe: the page's own host goes first, and a new one takes its place after.
+    window.host.destroy();
+    const ws = document.getElementById('ws');
     for (let i = 0; i < 1000; i++) {
-      const h = window.deskbridge.DeskHost.attach(document.getElementById('ws'), { origin });
+      const h = window.deskbridge.DeskHost.attach(ws, { origin });
       h.on('agent_status_changed', () => window.stale++);
       h.on('error', () => window.stale++);
       h.destroy();
       h.free();
     }
+    window.host = window.watch(window.deskbridge.DeskHost.attach(ws, { origin }));
   }, WORKSTATION);
+  await until(page, () => window.rec.readies >= 2);
   const hostWindow1 = await listenerCounts(page, page, 'window');
   const iframe1 = await listenerCounts(page, page, "document.getElementById('ws')");
   const hostMem1 = await memory(page);
@@ -605,6 +610,8 @@ test('faults: destroy() and attach() a thousand times leave no listener behind, 
   const deskMem0 = await memory(page, desk);
   await desk.evaluate(() => {
     window.staleFrames = 0;
+    // One frame per page: the app's own frame goes first, and connects anew after.
+    window.frame.destroy();
     for (let i = 0; i < 1000; i++) {
       const fr = window.DeskFrame.connect({ allowedOrigins: [window.location.ancestorOrigins[0]] });
       fr.on('refresh_threads', () => window.staleFrames++);
@@ -612,7 +619,6 @@ test('faults: destroy() and attach() a thousand times leave no listener behind, 
       fr.free();
     }
     // Each destroyed frame said goodbye to the host; the app's own frame connects anew.
-    window.frame.destroy();
     window.frame = window.connectFrame();
   });
   const deskWindow1 = await listenerCounts(page, desk, 'window');

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // build-demo.mjs: bundles the demo host page's script (www/host.js) with webpack into target/demo/,
 // which www/host.html loads from /target/demo/host.js. host.js imports `deskbridge` by its package
-// name; it resolves to pkg/ through target/demo/node_modules/deskbridge, a link to pkg/ like the
-// one `npm link` makes, so the bundle is built from pkg/package.json as an npm user's app is.
-// webpack's asyncWebAssembly handles the wasm import of wasm-pack's bundler build directly.
+// name; it resolves to pkg/ through target/demo-modules/deskbridge, a link to pkg/ like the one
+// `npm link` makes, so the bundle is built from pkg/package.json as an npm user's app is. The
+// configuration has nothing for deskbridge: webpack 5's defaults handle its entry (top-level
+// await, and the wasm as an asset through `new URL(…, import.meta.url)`).
 //
 //   node scripts/build-demo.mjs [--out DIR]      (make demo-build)
 import fs from 'node:fs';
@@ -14,14 +15,13 @@ import webpack from 'webpack';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The webpack configuration of an app at `entry` importing 'deskbridge', bundled into `outDir`
- * and served at `publicPath`. Shared with the package test's fresh project. */
+ * and served at `publicPath`. */
 export function webpackConfig({ entry, outDir, publicPath, modules = [] }) {
   return {
     mode: 'production',
     target: 'web',
     entry,
     output: { path: outDir, filename: 'host.js', publicPath, clean: true },
-    experiments: { asyncWebAssembly: true },
     resolve: { modules: [...modules, 'node_modules'] },
     performance: { hints: false },
     devtool: 'source-map',

@@ -40,10 +40,11 @@ row() {
   printf '  %-34s %d passed, %d failed, %d skipped or ignored\n' "$label" "$p" "$f" "$s"
 }
 row "native (cargo test, doctests)" cargo_counts native.log
-row "tooling: fixture server, web builds (node --test)" node_counts tooling.log
+row "tooling: fixture server (node --test)" node_counts tooling.log
 row "wasm-bindgen-test in Chromium" cargo_counts chrome.log
 row "wasm-bindgen-test in Firefox" cargo_counts firefox.log
 row "e2e (node --test e2e/)" node_counts e2e.log "no test files in e2e/"
+row "consumers (node --test consumers/)" node_counts consumers.log
 if [ -f "$dir/types.log" ]; then
   printf '  %-34s %s\n' "TypeScript types (tsc -p)" "$(cat "$dir/types.log")"
 else

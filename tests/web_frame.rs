@@ -319,7 +319,18 @@ async fn hello_is_answered_with_ready_and_fixes_the_parent_origin() {
         2,
         "one on connect, one answering hello: {got:?}"
     );
-    assert_eq!(readies[1]["data"], json!({ "protocol": 2, "ack": true }));
+    let instance = readies[0]["data"]["instance"].clone();
+    assert!(
+        instance
+            .as_f64()
+            .is_some_and(|n| n >= 0.0 && n.fract() == 0.0),
+        "a whole number names the document: {instance}"
+    );
+    assert_eq!(
+        readies[1]["data"],
+        json!({ "protocol": 2, "ack": true, "instance": instance }),
+        "the same document answers with the same instance"
+    );
     h.close();
 }
 

@@ -4,8 +4,8 @@
 // first, then the workstation page in its iframe (a DeskFrame with `deskbridge`; the seed-only
 // workstation has no wasm). Every function a wasm module imports is wrapped in a counter before
 // it is instantiated, in every frame. Needs `make pkg`; uses the bench's ports (run it where
-// nothing else serves them). The web builds' imports have short names
-// (scripts/shorten-imports.mjs): each is printed with the start of its body from the glue.
+// nothing else serves them). Each import is printed by its wasm-bindgen name with the start of
+// its body from the glue.
 import { withBenchPage } from './page.mjs';
 
 const N = 2000;

@@ -12,6 +12,10 @@
 // `structuredClone`, as the browser's delivery makes it (fresh strings in every message), in place
 // of object literals; deskbridge's margin over raw is about twice as wide then (1.0 against 0.55 µs
 // an event). Needs `make pkg`; uses the bench's ports (run it in `unshare --net`).
+// Since deskbridge ignores `message` events the browser did not deliver (`isTrusted` false: a
+// page's own event bus must not speak for the workstation), a deskbridge page drops these events
+// unread: the tool then times that check, not the handling, and the figures in bench/README.md
+// from before that change no longer reproduce. The raw listener still handles them.
 import { withBenchPage } from './page.mjs';
 
 const N = Number(process.env.N ?? 20000);

@@ -57,8 +57,11 @@ struct FrameInner {
     /// This side's end of the `MessageChannel` handed to the host, once one was.
     port: Option<(web_sys::MessagePort, MessageListener)>,
     /// A random whole number that names this connection in every `bytedesk_ready`: a host that
-    /// sees another one knows a new document (or a new `DeskFrame`) speaks in the frame.
+    /// sees another one knows a new document (or a new `DeskFrame`) speaks in the frame. It
+    /// also marks the window as this frame's (see `claim`).
     instance: f64,
+    /// This page's window, which the frame listens on and has claimed.
+    window: web_sys::Window,
 }
 
 impl FrameInner {
@@ -197,9 +200,25 @@ impl DeskFrame {
             Ok(Some(p)) if JsValue::from(&p) != JsValue::from(&window) => p,
             _ => return Ok(None),
         };
+        // A whole number below 2^53: truncated, not rounded, so never 2^53 itself.
+        let instance = (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER) as u64 as f64;
+        // Two frames in one page would both answer every hello, each with its own instance,
+        // and the host would take each answer for a new document.
+        if !claim(&window, instance) {
+            return Err(js_error(
+                ErrorCode::AlreadyAttached,
+                "this page already has a DeskFrame: use that one, or destroy() it first \
+                 (in React, return () => frame.destroy() from the effect that connects)",
+            ));
+        }
         let mut session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
-        if let Some(v) = super::jsview::message_channel(&options)? {
-            session.set_message_channel(v);
+        match super::jsview::message_channel(&options) {
+            Ok(Some(v)) => session.set_message_channel(v),
+            Ok(None) => {}
+            Err(e) => {
+                release(&window, instance);
+                return Err(e);
+            }
         }
         let inner = Rc::new(RefCell::new(FrameInner {
             session,
@@ -208,8 +227,8 @@ impl DeskFrame {
             dom: None,
             state: [None, None],
             port: None,
-            // A whole number below 2^53: truncated, not rounded, so never 2^53 itself.
-            instance: (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER) as u64 as f64,
+            instance,
+            window: window.clone(),
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -356,7 +375,7 @@ impl DeskFrame {
 
     /// Say goodbye to the host, stop listening and drop every handler. Idempotent.
     pub fn destroy(&self) {
-        let (outbox, targets, dom) = {
+        let (outbox, targets, dom, listeners, window, instance) = {
             let mut inner = self.inner.borrow_mut();
             if inner.session.destroyed() {
                 return;
@@ -364,9 +383,17 @@ impl DeskFrame {
             let (outbox, targets) = (inner.outbox(), inner.session.targets());
             inner.session.destroy();
             inner.close_port();
-            inner.listeners.clear();
-            (outbox, targets, inner.dom.take())
+            (
+                outbox,
+                targets,
+                inner.dom.take(),
+                inner.listeners.clone(),
+                inner.window.clone(),
+                inner.instance,
+            )
         };
+        listeners.clear();
+        release(&window, instance);
         let _ = outbox.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
         drop(dom);
     }
@@ -534,6 +561,10 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
 
 #[wasm_bindgen(module = "/src/web/js/frame.js")]
 extern "C" {
+    /// Mark `window` as spoken for by the frame `id`, unless another frame has it: `false` then.
+    fn claim(window: &web_sys::Window, id: f64) -> bool;
+    /// Unmark `window`, if the frame `id` has it.
+    fn release(window: &web_sys::Window, id: f64);
     /// Call each handler of `key` in `listeners` with `(data, raw)`: `false` when there is
     /// none, `true` when none returned a promise, else a promise of all those returned. Err is
     /// the first exception a handler threw, after every handler was called.

@@ -239,7 +239,8 @@ impl DeskHost {
         if !claim(&iframe, id) {
             return Err(js_error(
                 ErrorCode::AlreadyAttached,
-                "this iframe already has a DeskHost: use that one, or destroy() it first",
+                "this iframe already has a DeskHost: use that one, or destroy() it first \
+                 (in React, return () => host.destroy() from the effect that attaches)",
             ));
         }
         // The workstation's messages reach the window of the document that holds the iframe
