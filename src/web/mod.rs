@@ -36,6 +36,8 @@ pub mod frame;
 pub mod host;
 mod jsview;
 pub mod listeners;
+#[cfg(any(feature = "host", feature = "frame"))]
+mod owner;
 #[cfg(feature = "tokens")]
 mod tokens;
 mod types;
