@@ -38,6 +38,15 @@ export DESKBRIDGE_HOST_ORIGIN := http://$(HOST_ADDR)
 export DESKBRIDGE_WORKSTATION_ORIGIN := http://$(WORKSTATION_ADDR)
 export DESKBRIDGE_HOSTILE_ORIGIN := http://$(HOSTILE_ADDR)
 
+# The randomized lifecycle walk (tests/web_lifecycle.rs) reads its seed and length when it is
+# built: `DESKBRIDGE_LIFECYCLE_SEED=7 DESKBRIDGE_LIFECYCLE_STEPS=10000 make test-lifecycle`.
+# wasm-bindgen-test-runner gives each test binary WASM_BINDGEN_TEST_TIMEOUT seconds (its default,
+# 20, is less than the walk in `make test` takes on a loaded machine) and then reports a failure;
+# the limit here grows with the steps (a step takes 35 to 55 ms in Chromium on a loaded 2-core
+# machine, most of it waiting for pages to load; allowed: 100 ms).
+DESKBRIDGE_LIFECYCLE_STEPS ?=
+export WASM_BINDGEN_TEST_TIMEOUT ?= $(shell echo $$(( 180 + $(or $(DESKBRIDGE_LIFECYCLE_STEPS),0) / 10 )))
+
 LOGS := target/test-logs
 # The file names `node --test DIR` picks up on Node 20.
 E2E_FILES = $(shell [ -d e2e ] && find e2e -type f \( -name '*.test.js' -o -name '*.test.mjs' -o -name '*.test.cjs' \
@@ -47,8 +56,8 @@ E2E_FILES = $(shell [ -d e2e ] && find e2e -type f \( -name '*.test.js' -o -name
 	-not -path '*/node_modules/*')
 
 .PHONY: help setup pkg test demo demo-build bench fmt lint fuzz \
-	test-native test-tooling test-chrome test-firefox test-e2e test-types test-consumers \
-	_native _tooling _chrome _firefox _e2e _types _consumers
+	test-native test-tooling test-chrome test-firefox test-e2e test-types test-consumers test-lifecycle \
+	_native _tooling _chrome _firefox _e2e _types _consumers _lifecycle
 
 help:
 	@echo "make setup     install whatever is missing (rust target, chromium, firefox, wasm-pack, ...)"
@@ -62,6 +71,8 @@ help:
 	@echo "make lint      cargo clippy, native and wasm32, warnings are errors"
 	@echo "make fuzz      cargo-fuzz (nightly) on the decoders and sessions, FUZZ_RUNS inputs per target"
 	@echo "single phases: make test-native test-tooling test-chrome test-firefox test-e2e test-types test-consumers"
+	@echo "make test-lifecycle  the randomized lifecycle walk alone, in Chromium then Firefox"
+	@echo "               (DESKBRIDGE_LIFECYCLE_SEED=N DESKBRIDGE_LIFECYCLE_STEPS=N; ENGINES=chrome)"
 
 setup:
 	@bash scripts/setup.sh
@@ -104,6 +115,7 @@ test-firefox: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAK
 test-e2e: setup pkg demo-build ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _e2e
 test-types: setup pkg ; @mkdir -p $(LOGS) && $(MAKE) --no-print-directory _types
 test-consumers: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _consumers
+test-lifecycle: setup pkg ; @mkdir -p $(LOGS) && bash scripts/with-server.sh $(MAKE) --no-print-directory _lifecycle
 
 _native:
 	@echo "==> native tests and doctests: cargo test"
@@ -127,6 +139,21 @@ _firefox:
 	env $(UNSET_DRIVERS) GECKODRIVER="$(GECKODRIVER)" \
 	  wasm-pack test --headless --firefox --geckodriver "$(GECKODRIVER)" -- --lib --test '*' 2>&1 | tee $(LOGS)/firefox.log
 	@! grep 'Running headless tests in' $(LOGS)/firefox.log | grep -v 'in Firefox' || { echo "ran outside Firefox" >&2; exit 1; }
+
+# The lifecycle walk alone (it also runs in _chrome and _firefox, as one of tests/'s targets), with
+# its figures printed (--nocapture). ENGINES=chrome or ENGINES=firefox runs one engine.
+ENGINES ?= chrome firefox
+_lifecycle:
+	@for engine in $(ENGINES); do \
+	  echo "==> lifecycle walk in $$engine: seed $${DESKBRIDGE_LIFECYCLE_SEED:-1}, $${DESKBRIDGE_LIFECYCLE_STEPS:-default} steps"; \
+	  case $$engine in \
+	    chrome) driver=(CHROMEDRIVER="$(CHROMEDRIVER)"); flags=(--chrome --chromedriver "$(CHROMEDRIVER)");; \
+	    firefox) driver=(GECKODRIVER="$(GECKODRIVER)"); flags=(--firefox --geckodriver "$(GECKODRIVER)");; \
+	    *) echo "ENGINES: unknown engine $$engine" >&2; exit 1;; \
+	  esac; \
+	  env $(UNSET_DRIVERS) "$${driver[@]}" wasm-pack test --headless "$${flags[@]}" -- --test web_lifecycle -- --nocapture \
+	    2>&1 | tee $(LOGS)/lifecycle-$$engine.log; \
+	done
 
 _e2e:
 ifneq ($(strip $(E2E_FILES)),)

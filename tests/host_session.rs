@@ -1051,14 +1051,20 @@ fn a_new_document_is_recognised_once_whatever_order_bye_ready_and_load_arrive_in
 
 // The app's `ready` listener runs before the queued commands go out (`Action::Flush`).
 
-#[test]
-fn a_ready_listener_that_destroys_the_host_keeps_the_queued_commands_from_going_out() {
+/// A host with one command queued that hears `ready`, leaving the `Flush` to the test.
+fn ready_with_one_queued() -> (Host, u64) {
     let mut h = Host::window_only();
     let (a, _) = h.command(busy());
     h.load();
     let message: &'static serde_json::Value = Box::leak(Box::new(ready(2, true)));
     let actions = h.session.receive(DESK, &message).actions;
     assert_eq!(actions, [ready_notice(2), Action::Flush]);
+    (h, a)
+}
+
+#[test]
+fn a_ready_listener_that_destroys_the_host_keeps_the_queued_commands_from_going_out() {
+    let (mut h, a) = ready_with_one_queued();
     // The listener destroys the host; the flush that follows finds nothing to send.
     let destroyed = h.destroy();
     assert_eq!(failed_with(&destroyed, ErrorCode::Destroyed), [a]);
@@ -1067,12 +1073,7 @@ fn a_ready_listener_that_destroys_the_host_keeps_the_queued_commands_from_going_
 
 #[test]
 fn a_command_a_ready_listener_issues_goes_out_after_the_queued_ones() {
-    let mut h = Host::window_only();
-    let (a, _) = h.command(busy());
-    h.load();
-    let message: &'static serde_json::Value = Box::leak(Box::new(ready(2, true)));
-    let actions = h.session.receive(DESK, &message).actions;
-    assert_eq!(actions, [ready_notice(2), Action::Flush]);
+    let (mut h, a) = ready_with_one_queued();
     let (b, actions) = h.command(Command::RefreshThreads);
     assert_eq!(actions, [], "waits for the flush, behind the queued one");
     assert_eq!(

@@ -6,6 +6,7 @@ use super::jsview::{js_key, JsView};
 use super::listeners::{
     emit, listen, messages, on_window_message, Listener, Listeners, MessageListener, Subscription,
 };
+use super::owner::Owner;
 use crate::core::error::ErrorCode;
 use crate::core::frame::{FrameSession, Inbound, PortPlan, ReplyTo};
 use crate::core::host::invalid;
@@ -54,12 +55,10 @@ struct FrameInner {
     state: [Option<JsValue>; 2],
     /// This side's end of the `MessageChannel` handed to the host, once one was.
     port: Option<(web_sys::MessagePort, MessageListener)>,
-    /// A random whole number that names this connection in every `bytedesk_ready`: a host that
-    /// sees another one knows a new document (or a new `DeskFrame`) speaks in the frame. It
-    /// also marks the window as this frame's (see `claim`).
-    instance: f64,
-    /// This page's window, which the frame listens on and has claimed.
-    window: web_sys::Window,
+    /// The frame's mark on its window. Its random id is the `instance` of every
+    /// `bytedesk_ready`: a host that sees another one knows a new document (or a new
+    /// `DeskFrame`) speaks in the frame.
+    owner: Owner,
 }
 
 impl FrameInner {
@@ -177,17 +176,13 @@ impl DeskFrame {
             Ok(Some(p)) if JsValue::from(&p) != JsValue::from(&window) => p,
             _ => return Ok(None),
         };
-        // A whole number below 2^53: truncated, not rounded, so never 2^53 itself.
-        let instance = (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER) as u64 as f64;
-        // Two frames in one page would both answer every hello, each with its own instance,
-        // and the host would take each answer for a new document.
-        if !claim(&window, instance) {
-            return Err(js_error(
+        let owner = Owner::claim(&window, "deskbridge.DeskFrame").ok_or_else(|| {
+            js_error(
                 ErrorCode::AlreadyAttached,
                 "this page already has a DeskFrame: use that one, or destroy() it first \
                  (in React, return () => frame.destroy() from the effect that connects)",
-            ));
-        }
+            )
+        })?;
         let mut session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
         if let Some(v) = options.message_channel {
             session.set_message_channel(v);
@@ -199,8 +194,7 @@ impl DeskFrame {
             dom: None,
             state: [None, None],
             port: None,
-            instance,
-            window: window.clone(),
+            owner,
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -216,7 +210,7 @@ impl DeskFrame {
         let (outbox, targets, instance) = {
             let mut i = inner.borrow_mut();
             i.dom = Some((on_message, on_pagehide));
-            (i.outbox(), i.session.targets(), i.instance)
+            (i.outbox(), i.session.targets(), i.owner.id())
         };
         // Announce ourselves: a deskbridge host upgrades to acknowledged commands; a
         // base-protocol host ignores an unknown type.
@@ -347,7 +341,7 @@ impl DeskFrame {
 
     /// Say goodbye to the host, stop listening and drop every handler. Idempotent.
     pub fn destroy(&self) {
-        let (outbox, targets, dom, listeners, window, instance) = {
+        let (outbox, targets, dom, listeners, owner) = {
             let mut inner = self.inner.borrow_mut();
             if inner.session.destroyed() {
                 return;
@@ -360,12 +354,11 @@ impl DeskFrame {
                 targets,
                 inner.dom.take(),
                 inner.listeners.clone(),
-                inner.window.clone(),
-                inner.instance,
+                inner.owner.clone(),
             )
         };
         listeners.clear();
-        release(&window, instance);
+        owner.release();
         let _ = outbox.post_window(&envelope(BYE, &JsValue::UNDEFINED), &targets);
         drop(dom);
     }
@@ -416,7 +409,7 @@ fn offer_port(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> Result<(), Js
     });
     let (parent, instance) = {
         let i = inner.borrow();
-        (i.parent.clone(), i.instance)
+        (i.parent.clone(), i.owner.id())
     };
     let ready = envelope(READY, &ready_data(true, instance));
     let transfer = js_sys::Array::of1(&channel.port2());
@@ -453,7 +446,7 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
             if !offered {
                 let (outbox, instance) = {
                     let i = inner.borrow();
-                    (i.outbox(), i.instance)
+                    (i.outbox(), i.owner.id())
                 };
                 let ready = envelope(READY, &ready_data(false, instance));
                 let _ = outbox.post(&ready, to);
@@ -533,10 +526,6 @@ fn flush_pending(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> usize {
 
 #[wasm_bindgen(module = "/src/web/js/frame.js")]
 extern "C" {
-    /// Mark `window` as spoken for by the frame `id`, unless another frame has it: `false` then.
-    fn claim(window: &web_sys::Window, id: f64) -> bool;
-    /// Unmark `window`, if the frame `id` has it.
-    fn release(window: &web_sys::Window, id: f64);
     /// Call each handler of `key` in `listeners` with `(data, raw)`: `false` when there is
     /// none, `true` when none returned a promise, else a promise of all those returned. Err is
     /// the first exception a handler threw, after every handler was called.

@@ -9,6 +9,7 @@ use super::listeners::{
     Timer,
 };
 use super::options;
+use super::owner::Owner;
 use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{
@@ -81,9 +82,9 @@ pub(crate) struct HostInner {
     transferred: Option<web_sys::MessagePort>,
     /// The workstation's origin as a JS string, to compare `event.origin` with.
     origin_js: JsValue,
-    /// A random id for this host in `bytedesk_hello`: a workstation keeps the port it handed
-    /// to the same host, and makes a new one for another.
-    id: f64,
+    /// The host's mark on its iframe; its random id names the host in `bytedesk_hello` (a
+    /// workstation keeps the port it handed to the same host, and makes a new one for another).
+    owner: Owner,
 }
 
 /// How a host made with `DeskHost.create` builds its iframe's `src`, so `relogin` can rebuild it.
@@ -160,10 +161,6 @@ extern "C" {
         container: &web_sys::Element,
         options: &JsValue,
     ) -> Option<web_sys::HtmlIFrameElement>;
-    /// Mark `iframe` as had by the host `id`, unless another host has it: `false` then.
-    fn claim(iframe: &web_sys::HtmlIFrameElement, id: f64) -> bool;
-    /// Unmark `iframe`, if the host `id` has it.
-    fn release(iframe: &web_sys::HtmlIFrameElement, id: f64);
 }
 
 /// Whether a cross-origin document already shows in the iframe: its `contentDocument` is
@@ -173,27 +170,23 @@ fn cross_origin_loaded(iframe: &web_sys::HtmlIFrameElement) -> bool {
 }
 
 impl DeskHost {
-    /// Attach to `iframe`, talking only to `origin`: one host per iframe (see [`claim`]).
+    /// Attach to `iframe`, talking only to `origin`: one host per iframe (see [`Owner`]).
     pub(crate) fn start(
         iframe: web_sys::HtmlIFrameElement,
         origin: Origin,
         config: HostConfig,
     ) -> Result<DeskHost, JsValue> {
-        // A whole number below 2^53: truncated, not rounded, so never 2^53 itself.
-        let id = (js_sys::Math::random() * crate::core::wire::MAX_SAFE_INTEGER) as u64 as f64;
-        // Two hosts on one iframe would both hear every message, both take the port the
-        // workstation hands over and answer each other's command results.
-        if !claim(&iframe, id) {
-            return Err(js_error(
+        let owner = Owner::claim(&iframe, "deskbridge.DeskHost").ok_or_else(|| {
+            js_error(
                 ErrorCode::AlreadyAttached,
                 "this iframe already has a DeskHost: use that one, or destroy() it first \
                  (in React, return () => host.destroy() from the effect that attaches)",
-            ));
-        }
+            )
+        })?;
         // The workstation's messages reach the window of the document that holds the iframe
         // (the page's own, unless the iframe was put in another same-origin window).
         let Some(window) = iframe.owner_document().and_then(|d| d.default_view()) else {
-            release(&iframe, id);
+            owner.release();
             return Err(js_error(
                 ErrorCode::InvalidArgument,
                 "the iframe is in a document with no window",
@@ -213,7 +206,7 @@ impl DeskHost {
             ports: Vec::new(),
             transferred: None,
             origin_js,
-            id,
+            owner,
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
@@ -626,24 +619,21 @@ impl DeskHost {
     pub fn destroy(&self) {
         let actions = self.inner.borrow_mut().session.destroy();
         run(&self.inner, actions);
-        let (dom, observer, timer, listeners, iframe, id) = {
+        let (dom, observer, timer, listeners, owner) = {
             let mut i = self.inner.borrow_mut();
             (
                 i.dom.take(),
                 i.observer.take(),
                 i.timer.take(),
                 i.listeners.clone(),
-                i.iframe.clone(),
-                i.id,
+                i.owner.clone(),
             )
         };
         listeners.clear();
         if let Some((observer, _)) = &observer {
             observer.disconnect();
         }
-        if dom.is_some() {
-            release(&iframe, id);
-        }
+        owner.release();
         drop((dom, observer, timer));
     }
 }
@@ -701,9 +691,9 @@ pub(crate) fn run(inner: &Rc<RefCell<HostInner>>, actions: Vec<Action>) {
                         .last()
                         .filter(|_| matches!(message, Outgoing::Command { .. }));
                     match port {
-                        Some((port, _)) => (JsValue::from(port), None, i.id),
+                        Some((port, _)) => (JsValue::from(port), None, i.owner.id()),
                         None => match i.iframe.content_window() {
-                            Some(w) => (w.into(), Some(i.origin_js.clone()), i.id),
+                            Some(w) => (w.into(), Some(i.origin_js.clone()), i.owner.id()),
                             None => continue,
                         },
                     }

@@ -37,6 +37,8 @@ pub mod host;
 mod jsview;
 pub mod listeners;
 mod options;
+#[cfg(any(feature = "host", feature = "frame"))]
+mod owner;
 #[cfg(feature = "tokens")]
 mod tokens;
 mod types;

@@ -1,8 +1,8 @@
 // Browser-test harness: frames a fixture page of another origin and records what arrives.
 // Used from tests/web_*.rs through wasm-bindgen imports; the assertions live in Rust.
 
-export const WORKSTATION = 'http://localhost:8711';
-export const HOSTILE = 'http://127.0.0.1:8712';
+// The fixture origins come from tests/support/mod.rs (`WORKSTATION`, `HOSTILE`), which reads
+// them from the build's environment: the Makefile's WORKSTATION_ADDR and HOSTILE_ADDR.
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -63,10 +63,6 @@ export class Harness {
   /** Point the iframe at `page` on `origin` (a navigation, or a reload for the same URL). */
   navigate(page, origin, params) {
     this.iframe.src = pageUrl(page, origin, params);
-  }
-
-  static workstation(params) {
-    return Harness.open('/www/test/workstation.html', WORKSTATION, params);
   }
 
   /** Wait until a fixture report matches; rejects after `ms`. */

@@ -10,8 +10,6 @@ use wasm_bindgen_futures::JsFuture;
 extern "C" {
     /// A framed fixture page and what it sent.
     pub type Harness;
-    #[wasm_bindgen(static_method_of = Harness, js_name = workstation)]
-    fn open_workstation(params: JsValue) -> js_sys::Promise;
     #[wasm_bindgen(static_method_of = Harness, js_name = open)]
     fn open_page(page: &str, origin: &str, params: JsValue) -> js_sys::Promise;
     #[wasm_bindgen(method, js_name = emit)]
@@ -101,10 +99,14 @@ pub async fn workstation(params: Value) -> Harness {
 
 /// Frame the workstation fixture, whether or not its DeskFrame connected.
 pub async fn workstation_raw(params: Value) -> Harness {
-    JsFuture::from(Harness::open_workstation(to_js(&params)))
-        .await
-        .unwrap()
-        .unchecked_into()
+    JsFuture::from(Harness::open_page(
+        "/www/test/workstation.html",
+        WORKSTATION,
+        to_js(&params),
+    ))
+    .await
+    .unwrap()
+    .unchecked_into()
 }
 
 /// This page's origin with another port: same host, not the same origin.
@@ -228,10 +230,18 @@ pub async fn wait_until(what: &str, ms: f64, mut ready: impl FnMut() -> bool) {
     }
 }
 
-/// The workstation fixture origin (scripts/serve.mjs); harness.js has the same.
-pub const WORKSTATION: &str = "http://localhost:8711";
-/// The hostile fixture origin.
-pub const HOSTILE: &str = "http://127.0.0.1:8712";
+/// The workstation fixture origin (scripts/serve.mjs): `DESKBRIDGE_WORKSTATION_ORIGIN` when the
+/// tests were built (the Makefile exports it from `WORKSTATION_ADDR`), else the server's default.
+pub const WORKSTATION: &str = match option_env!("DESKBRIDGE_WORKSTATION_ORIGIN") {
+    Some(origin) => origin,
+    None => "http://localhost:8711",
+};
+/// The hostile fixture origin: `DESKBRIDGE_HOSTILE_ORIGIN` when the tests were built, else the
+/// server's default.
+pub const HOSTILE: &str = match option_env!("DESKBRIDGE_HOSTILE_ORIGIN") {
+    Some(origin) => origin,
+    None => "http://127.0.0.1:8712",
+};
 
 /// `v` as the options object of a deskbridge call.
 pub fn options(v: Value) -> Option<js_sys::Object> {

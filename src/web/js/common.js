@@ -57,6 +57,19 @@ export function emit(m, k, a, b) {
     try { f(a, b); } catch (e) { console.error('deskbridge: a listener threw', e); }
   }
 }
+// Which host has an iframe, which frame a window (src/web/owner.rs): a property under
+// `Symbol.for(name)`, shared by every copy of deskbridge in the page. A target that cannot take
+// the property (a frozen object) is not marked, and not refused either.
+export function claim(o, name, id) {
+  const key = Symbol.for(name);
+  if (o[key] !== undefined) return false;
+  try { Object.defineProperty(o, key, { value: id, configurable: true }); } catch (_) {}
+  return true;
+}
+export function release(o, name, id) {
+  const key = Symbol.for(name);
+  try { if (o[key] === id) delete o[key]; } catch (_) {}
+}
 // What a misused argument was, for an error message: `null`, `a number`, `the string "#desk"`,
 // `a HTMLDivElement`.
 export function describe(v) {

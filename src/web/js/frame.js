@@ -2,17 +2,6 @@
 // these are modules and not `inline_js` snippets.
 import { post } from './common.js';
 
-// Which DeskFrame speaks for a window: a property under a global symbol, as for DeskHost in
-// host.js, so that two copies of deskbridge in one page see each other's frames too.
-const owner = Symbol.for('deskbridge.DeskFrame');
-export function claim(w, id) {
-  if (w[owner] !== undefined) return false;
-  try { Object.defineProperty(w, owner, { value: id, configurable: true }); } catch (_) {}
-  return true;
-}
-export function release(w, id) {
-  try { if (w[owner] === id) delete w[owner]; } catch (_) {}
-}
 export function envelope(type, data, source) {
   return { type, data, timestamp: Date.now(), source };
 }

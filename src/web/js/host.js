@@ -21,17 +21,6 @@ export function postCommand(to, origin, type, key, value, id) {
   if (id !== undefined) m.id = id;
   post(to, origin, m);
 }
-// Which DeskHost has an iframe: a property under a global symbol, so that two copies of
-// deskbridge on one page (say the host build and the full one) see each other's hosts too.
-const owner = Symbol.for('deskbridge.DeskHost');
-export function claim(iframe, id) {
-  if (iframe[owner] !== undefined) return false;
-  try { Object.defineProperty(iframe, owner, { value: id, configurable: true }); } catch (_) {}
-  return true;
-}
-export function release(iframe, id) {
-  try { if (iframe[owner] === id) delete iframe[owner]; } catch (_) {}
-}
 // Calls f after each change to the iframe's document that leaves the iframe out of it.
 export function watch(iframe, f) {
   const o = new MutationObserver(() => { if (!iframe.isConnected) f(); });
