@@ -216,6 +216,36 @@ fn options_object(options: JsValue, call: &str, example: &str) -> Result<JsValue
     ))
 }
 
+/// A command's options `{ timeout, signal }`, checked. Most commands come without options:
+/// nothing to read then. A signal that has already fired is `ABORTED` at once.
+fn command_options(
+    options: Option<js_sys::Object>,
+) -> Result<(Option<Millis>, Option<web_sys::AbortSignal>), JsValue> {
+    let Some(options) = options else {
+        return Ok((None, None));
+    };
+    let options = options_object(options.into(), "a command", "{ timeout: 5000, signal }")?;
+    let timeout = millis(&options, "timeout")?;
+    let signal = get(&options, "signal");
+    if signal.is_undefined() || signal.is_null() {
+        return Ok((timeout, None));
+    }
+    let signal = signal.dyn_into::<web_sys::AbortSignal>().map_err(|v| {
+        js_error(
+            ErrorCode::InvalidArgument,
+            &[
+                "signal must be an AbortSignal, got ",
+                &*super::listeners::describe(&v),
+            ]
+            .concat(),
+        )
+    })?;
+    if signal.aborted() {
+        return Err(js_error(ErrorCode::Aborted, "the command was aborted"));
+    }
+    Ok((timeout, Some(signal)))
+}
+
 /// Whether a cross-origin document already shows in the iframe: its `contentDocument` is
 /// unreadable (null) exactly then; the initial `about:blank` is readable.
 fn cross_origin_loaded(iframe: &web_sys::HtmlIFrameElement) -> bool {
@@ -299,48 +329,9 @@ impl DeskHost {
             Ok(c) => c,
             Err(e) => return js_sys::Promise::reject(&e.into()),
         };
-        // Most commands come without options: nothing to read then.
-        let (timeout, signal) = match options {
-            None => (None, None),
-            Some(options) => {
-                let options = match options_object(
-                    options.into(),
-                    "a command",
-                    "{ timeout: 5000, signal }",
-                ) {
-                    Ok(o) => o,
-                    Err(e) => return js_sys::Promise::reject(&e),
-                };
-                let timeout = match millis(&options, "timeout") {
-                    Ok(t) => t,
-                    Err(e) => return js_sys::Promise::reject(&e),
-                };
-                let signal = get(&options, "signal");
-                let signal = if signal.is_undefined() || signal.is_null() {
-                    None
-                } else {
-                    match signal.dyn_into::<web_sys::AbortSignal>() {
-                        Ok(s) => Some(s),
-                        Err(v) => {
-                            return js_sys::Promise::reject(&js_error(
-                                ErrorCode::InvalidArgument,
-                                &[
-                                    "signal must be an AbortSignal, got ",
-                                    &*super::listeners::describe(&v),
-                                ]
-                                .concat(),
-                            ))
-                        }
-                    }
-                };
-                if signal.as_ref().is_some_and(|s| s.aborted()) {
-                    return js_sys::Promise::reject(&js_error(
-                        ErrorCode::Aborted,
-                        "the command was aborted",
-                    ));
-                }
-                (timeout, signal)
-            }
+        let (timeout, signal) = match command_options(options) {
+            Ok(v) => v,
+            Err(e) => return js_sys::Promise::reject(&e),
         };
         let iframe = self.inner.borrow().iframe.clone();
         let connected = connected_now(&iframe);
