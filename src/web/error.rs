@@ -16,6 +16,17 @@ pub(crate) fn js_error(code: ErrorCode, message: &str) -> JsValue {
     e.into()
 }
 
+/// Misuse of the JS API: `INVALID_ARGUMENT` saying what the call `needs` and what came instead
+/// (`"signal must be an AbortSignal"` → `"signal must be an AbortSignal, got a number"`).
+#[cfg(any(feature = "host", feature = "frame"))]
+pub(crate) fn misuse(needs: &str, value: &JsValue) -> JsValue {
+    let got = super::listeners::describe(value);
+    js_error(
+        ErrorCode::InvalidArgument,
+        &[needs, ", got ", &*got].concat(),
+    )
+}
+
 impl From<DeskError> for JsValue {
     fn from(e: DeskError) -> JsValue {
         js_error(e.code, &e.message)

@@ -4,7 +4,7 @@ use crate::prelude::*;
 
 use super::command::{connected_now, Promises};
 use super::envelope::object;
-use super::error::js_error;
+use super::error::{js_error, misuse};
 use super::jsview::{get, js_key, message_channel, message_from, JsView, Sender};
 use super::listeners::{
     emit, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
@@ -203,16 +203,9 @@ fn options_object(options: JsValue, call: &str, example: &str) -> Result<JsValue
     if options.is_undefined() || options.is_null() || options.is_object() {
         return Ok(options);
     }
-    Err(js_error(
-        ErrorCode::InvalidArgument,
-        &[
-            call,
-            " takes options as an object such as ",
-            example,
-            ", got ",
-            &*super::listeners::describe(&options),
-        ]
-        .concat(),
+    Err(misuse(
+        &[call, " takes options as an object such as ", example].concat(),
+        &options,
     ))
 }
 
@@ -230,16 +223,9 @@ fn command_options(
     if signal.is_undefined() || signal.is_null() {
         return Ok((timeout, None));
     }
-    let signal = signal.dyn_into::<web_sys::AbortSignal>().map_err(|v| {
-        js_error(
-            ErrorCode::InvalidArgument,
-            &[
-                "signal must be an AbortSignal, got ",
-                &*super::listeners::describe(&v),
-            ]
-            .concat(),
-        )
-    })?;
+    let signal = signal
+        .dyn_into::<web_sys::AbortSignal>()
+        .map_err(|v| misuse("signal must be an AbortSignal", &v))?;
     if signal.aborted() {
         return Err(js_error(ErrorCode::Aborted, "the command was aborted"));
     }
@@ -399,13 +385,9 @@ impl DeskHost {
         let iframe = iframe
             .dyn_into::<web_sys::HtmlIFrameElement>()
             .map_err(|v| {
-                js_error(
-                    ErrorCode::InvalidArgument,
-                    &[
-                        "DeskHost.attach needs an <iframe> element (in a browser), got ",
-                        &*super::listeners::describe(&v),
-                    ]
-                    .concat(),
+                misuse(
+                    "DeskHost.attach needs an <iframe> element (in a browser)",
+                    &v,
                 )
             })?;
         let options = options_object(
@@ -447,13 +429,9 @@ impl DeskHost {
         #[wasm_bindgen(unchecked_param_type = "CreateOptions")] options: JsValue,
     ) -> Result<DeskHost, JsValue> {
         let container = container.dyn_into::<web_sys::Element>().map_err(|v| {
-            js_error(
-                ErrorCode::InvalidArgument,
-                &[
-                    "DeskHost.create needs a container element (in a browser), got ",
-                    &*super::listeners::describe(&v),
-                ]
-                .concat(),
+            misuse(
+                "DeskHost.create needs a container element (in a browser)",
+                &v,
             )
         })?;
         let options = options_object(options, "DeskHost.create", "{ baseUrl, accessToken }")?;

@@ -2,6 +2,8 @@
 //! event listeners and timers that are removed when dropped.
 
 #[cfg(any(feature = "host", feature = "frame"))]
+use super::error::misuse;
+#[cfg(any(feature = "host", feature = "frame"))]
 use crate::prelude::*;
 #[cfg(any(feature = "host", feature = "frame"))]
 use alloc::rc::Rc;
@@ -73,25 +75,12 @@ pub(crate) fn on_args(
         .filter(|s| s.length() <= 64)
         .and_then(|s| s.as_string());
     let Some(text) = text else {
-        return Err(super::error::js_error(
-            crate::core::error::ErrorCode::InvalidArgument,
-            &[
-                "on(name, callback) needs an event name, got ",
-                &*describe(name),
-            ]
-            .concat(),
-        ));
+        return Err(misuse("on(name, callback) needs an event name", name));
     };
     let callback = callback.dyn_into::<js_sys::Function>().map_err(|v| {
-        super::error::js_error(
-            crate::core::error::ErrorCode::InvalidArgument,
-            &[
-                "on('",
-                &*text,
-                "', callback) needs a function as callback, got ",
-                &*describe(&v),
-            ]
-            .concat(),
+        misuse(
+            &["on('", &*text, "', callback) needs a function as callback"].concat(),
+            &v,
         )
     })?;
     Ok((text, callback))
