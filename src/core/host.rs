@@ -453,6 +453,16 @@ impl<V: View + Clone> HostSession<V> {
         actions
     }
 
+    /// The frame shows some other page than the workstation: the commands waiting for it fail
+    /// with `NAVIGATED`, and so do later ones until a workstation speaks again.
+    fn lose(&mut self) -> Vec<Action> {
+        self.link = Link::Lost;
+        self.queue
+            .drain(..)
+            .map(|q| Action::Settle(q.ticket, Err(navigated())))
+            .collect()
+    }
+
     /// Every posted command not answered yet fails with `DISCONNECTED`: it may have run.
     fn fail_in_flight(&mut self, message: &'static str) -> Vec<Action> {
         core::mem::take(&mut self.in_flight)
@@ -631,24 +641,14 @@ impl<V: View + Clone> HostSession<V> {
             // The connected document did not confirm after a load: another one shows now. What
             // speaks there (if anything) says ready of itself; until then the frame is lost.
             actions.extend(self.disconnect(DisconnectReason::Reload));
-            self.link = Link::Lost;
-            actions.extend(
-                self.queue
-                    .drain(..)
-                    .map(|q| Action::Settle(q.ticket, Err(navigated()))),
-            );
+            actions.extend(self.lose());
         }
         if let Link::Handshaking { deadline } = self.link {
             if now >= deadline {
                 if self.spoke_extension {
                     // The workstation answered the handshake before; silence now means the frame
                     // shows some other page.
-                    self.link = Link::Lost;
-                    actions.extend(
-                        self.queue
-                            .drain(..)
-                            .map(|q| Action::Settle(q.ticket, Err(navigated()))),
-                    );
+                    actions.extend(self.lose());
                 } else {
                     actions.extend(self.connect(Peer::Seed));
                 }
