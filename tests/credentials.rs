@@ -480,3 +480,38 @@ proptest! {
         prop_assert_eq!(back.helpdesk_token, token);
     }
 }
+
+#[test]
+fn a_token_request_serialises_as_what_fetch_takes() {
+    let creds = deskbridge::core::credentials::FeishuAppCredentials {
+        app_id: "cli_a".into(),
+        app_secret: "s3cret".into(),
+    };
+    let request = serde_json::to_value(creds.tenant_token_request().unwrap()).unwrap();
+    assert_eq!(
+        request,
+        serde_json::json!({
+            "url": "https://open.feishu.cn/open-apis/auth/v3/tenant_access_token/internal",
+            "method": "POST",
+            "headers": { "Content-Type": "application/json; charset=utf-8" },
+            "body": r#"{"app_id":"cli_a","app_secret":"s3cret"}"#,
+        })
+    );
+}
+
+#[test]
+fn credentials_read_from_their_camel_case_js_names() {
+    let creds: deskbridge::core::credentials::EasemobAppCredentials = serde_json::from_value(
+        serde_json::json!({ "host": "a1.easemob.com", "orgName": "o", "appName": "a", "clientId": "i", "clientSecret": "s" }),
+    )
+    .unwrap();
+    assert_eq!(
+        (creds.org_name.as_str(), creds.client_secret.as_str()),
+        ("o", "s")
+    );
+    let e = serde_json::from_value::<deskbridge::core::credentials::FeishuAppCredentials>(
+        serde_json::json!({ "appId": "cli_a" }),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("appSecret"), "{e}");
+}

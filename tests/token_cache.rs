@@ -298,13 +298,13 @@ proptest! {
                     let was_fetching = cache.is_fetching();
                     match cache.get(now) {
                         Lookup::Fetch(t) | Lookup::Refresh { ticket: t, .. } => {
-                            prop_assert!(retry_at.map_or(true, |at| now >= at));
+                            prop_assert!(retry_at.is_none_or(|at| now >= at));
                             prop_assert!(!was_fetching);
                             tickets.push(t);
                         }
                         Lookup::Cached(token) => {
                             let exp: &Option<u64> = &expiry[&token];
-                            prop_assert!(exp.map_or(true, |e| now < e));
+                            prop_assert!(exp.is_none_or(|e| now < e));
                         }
                         Lookup::RetryLater { at_ms } => {
                             prop_assert!(at_ms > now);

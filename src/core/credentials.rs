@@ -10,13 +10,12 @@
 //! Secrets (`app_secret`, `client_secret`, helpdesk tokens, access tokens) never appear in
 //! `Debug` output or in error messages: the structs holding them print `<redacted>` instead.
 
-use crate::prelude::*;
-
-use super::base64::{self, Alphabet};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::token::{encode_query_value, whole_number, MAX_SAFE_INTEGER};
 use super::view::{Kind, View};
+use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
+use base64::Engine as _;
 use core::fmt;
 
 const REDACTED: &str = "<redacted>";
@@ -120,7 +119,7 @@ pub fn lark_helpdesk_authorization(
 ) -> Result<String, DeskError> {
     check_helpdesk(helpdesk_id, helpdesk_token)?;
     let plain = format!("{helpdesk_id}:{helpdesk_token}");
-    Ok(base64::encode(Alphabet::Standard, plain.as_bytes()))
+    Ok(STANDARD.encode(plain))
 }
 
 /// Read an `X-Lark-Helpdesk-Authorization` value back into the helpdesk id and token. Missing
@@ -135,8 +134,9 @@ pub fn decode_lark_helpdesk_authorization(
     value: &str,
 ) -> Result<LarkHelpdeskCredentials, DeskError> {
     let bad = |why: &str| invalid_token(&format!("the {LARK_HELPDESK_HEADER} value {why}"));
-    let bytes = base64::decode(Alphabet::Standard, value.trim().as_bytes())
-        .ok_or_else(|| bad("is not base64"))?;
+    let bytes = STANDARD_PAD_INDIFFERENT
+        .decode(value.trim())
+        .map_err(|_| bad("is not base64"))?;
     let text = String::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text"))?;
     let (id, token) = text
         .split_once(':')
@@ -208,17 +208,32 @@ fn push_json_string(out: &mut String, s: &str) {
 }
 
 /// An HTTP request for a token, ready to hand to any HTTP client. `Debug` hides the secrets
-/// in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// in the body. Serialised as `fetch()`'s `{ url, method, headers, body }`: the headers as an
+/// object, the body as its JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(bound(serialize = "B: JsonBody"))]
 pub struct TokenRequest<B> {
     /// The absolute URL to send it to.
     pub url: String,
     /// The HTTP method (`POST`).
     pub method: &'static str,
     /// Header names and values.
+    #[serde(serialize_with = "header_object")]
     pub headers: Vec<(&'static str, &'static str)>,
     /// The JSON body; serialise it with serde or [`TokenRequest::body_json`].
+    #[serde(serialize_with = "json_text")]
     pub body: B,
+}
+
+fn header_object<S: serde::Serializer>(
+    headers: &[(&'static str, &'static str)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(headers.iter().copied())
+}
+
+fn json_text<B: JsonBody, S: serde::Serializer>(body: &B, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&body.to_json())
 }
 
 impl<B: JsonBody> TokenRequest<B> {
@@ -241,8 +256,9 @@ pub const FEISHU_TENANT_TOKEN_URL: &str =
 pub const FEISHU_REFRESH_WINDOW_SECS: u64 = 30 * 60;
 
 /// A Feishu/Lark app's id and secret: also the JSON body of the tenant token request.
-/// `Debug` hides the secret.
-#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+/// `Debug` hides the secret. Read from JS as `{ appId, appSecret }`.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all(deserialize = "camelCase"))]
 pub struct FeishuAppCredentials {
     /// The app id (`cli_…`).
     pub app_id: String,
@@ -353,12 +369,14 @@ fn expires_at_ms(now_ms: u64, seconds: u64) -> u64 {
     now_ms.saturating_add(seconds.saturating_mul(1000))
 }
 
-/// A Feishu tenant access token. `Debug` hides the token.
-#[derive(Clone, PartialEq, Eq)]
+/// A Feishu tenant access token. `Debug` hides the token. Serialised as `{ token, expiresIn }`,
+/// what a JS `TokenCache` fetch function may return.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FeishuTenantToken {
     /// The token, to send as `Authorization: Bearer …`.
     pub token: String,
     /// Seconds the token stays valid from the moment it was answered (`expire`).
+    #[serde(rename = "expiresIn")]
     pub expires_in_secs: u64,
 }
 
@@ -471,8 +489,10 @@ pub fn parse_feishu_tenant_token_json(text: &str) -> Result<FeishuTenantToken, T
     parse_feishu_tenant_token_response(&value)
 }
 
-/// An Easemob (环信) app's address and client credentials. `Debug` hides the secret.
-#[derive(Clone, PartialEq, Eq)]
+/// An Easemob (环信) app's address and client credentials. `Debug` hides the secret. Read from
+/// JS as `{ host, orgName, appName, clientId, clientSecret }`.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EasemobAppCredentials {
     /// The REST API host, such as `a1.easemob.com` (https is assumed), or a full
     /// `http(s)://host:port` for a private deployment.
@@ -607,13 +627,15 @@ impl EasemobAppCredentials {
     }
 }
 
-/// An Easemob app token. `Debug` hides the token.
-#[derive(Clone, PartialEq, Eq)]
+/// An Easemob app token. `Debug` hides the token. Serialised as
+/// `{ token, expiresIn, application }`, what a JS `TokenCache` fetch function may return.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EasemobToken {
     /// The token, to send as `Authorization: Bearer …`.
     pub token: String,
     /// Seconds the token stays valid from the moment it was answered; `None` when it never
     /// expires (`expires_in` 0, the answer to `ttl: 0`).
+    #[serde(rename = "expiresIn")]
     pub expires_in_secs: Option<u64>,
     /// The app's UUID (`application`), when the answer has it.
     pub application: Option<String>,

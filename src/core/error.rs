@@ -3,8 +3,6 @@
 //! JavaScript callers switch on `error.code`, never on message text; the message says what went
 //! wrong for a person reading a console. Messages never contain a token or a secret.
 
-use crate::prelude::*;
-
 use core::fmt;
 
 /// The code of a [`DeskError`]. In JS it is `error.code`, a `SCREAMING_SNAKE` string.

@@ -14,8 +14,6 @@
 //! from) and posts every later event on its own end; it reads its end only once the host says
 //! `bytedesk_switch` on the window, so commands posted before the switch are handled first.
 
-use crate::prelude::*;
-
 use super::collections::Queue;
 use super::host::Transport;
 use super::origin::{Allowlist, Origin};

@@ -32,8 +32,6 @@
 //! a base-protocol peer it settles once posted. Every command settles exactly once: posted or
 //! answered, timed out, aborted, rejected, or failed by `destroy()`.
 
-use crate::prelude::*;
-
 use super::collections::{Queue, VecMap};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;

@@ -4,12 +4,12 @@
 //! time) go in; decisions (post this to that origin, deliver this event, settle command N,
 //! report this diagnostic) come out. The browser layer only carries them.
 
-mod base64;
 pub(crate) mod collections;
 pub mod credentials;
 pub mod error;
 pub mod frame;
 pub mod host;
+pub mod options;
 pub mod origin;
 pub mod text;
 pub mod token;

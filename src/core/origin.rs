@@ -13,8 +13,6 @@
 //! `https://*.example.com`, which matches `https://a.example.com` and `https://a.b.example.com`
 //! on a label boundary, but not `https://example.com` itself nor `https://evilexample.com`.
 
-use crate::prelude::*;
-
 use crate::core::text::{find_byte, rfind_byte, trim_end_byte};
 use core::fmt;
 

@@ -6,8 +6,6 @@
 //! users and say the same. Text is searched byte by byte (`find_byte`, `rfind_byte`), and
 //! [`is_whole`] stands in for `f64::fract`, which `core` lacks.
 
-use crate::prelude::*;
-
 /// The decimal digits of `n`, as `n.to_string()` writes them.
 pub fn decimal(n: u64) -> String {
     let mut digits = [0u8; 20];

@@ -14,12 +14,11 @@
 //!
 //! No error produced here repeats the token or any part of it.
 
-use crate::prelude::*;
-
-use super::base64::{self, Alphabet};
 use super::error::{DeskError, ErrorCode};
 use super::origin::HttpUrl;
 use super::view::{Kind, View};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT as BASE64URL;
+use base64::Engine as _;
 
 /// Longest access token [`decode_access_token_with`] reads, in bytes. Real tokens are a few
 /// hundred bytes; anything this long is not one, and is refused before any parsing.
@@ -338,8 +337,8 @@ fn sub_string<V: View>(sub: &V, key: &'static str) -> Result<String, DeskError> 
 
 /// Decode one base64url segment of a JWT; `=` padding is tolerated.
 fn segment(part: &str, what: &str) -> Result<Vec<u8>, DeskError> {
-    match base64::decode(Alphabet::UrlSafe, part.as_bytes()) {
-        Some(bytes) if !bytes.is_empty() => Ok(bytes),
+    match BASE64URL.decode(part) {
+        Ok(bytes) if !bytes.is_empty() => Ok(bytes),
         _ => Err(token_part_error(what, " is not base64url")),
     }
 }
@@ -439,7 +438,7 @@ pub fn access_token_expiry_with<V: View>(
     else {
         return None;
     };
-    let exp = parse(&base64::decode(Alphabet::UrlSafe, payload)?)
+    let exp = parse(&BASE64URL.decode(payload).ok()?)
         .filter(View::is_object)?
         .field("exp")?;
     whole_number(&exp, false)

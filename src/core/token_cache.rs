@@ -26,8 +26,6 @@
 //! assert_eq!(cache.get(3), Lookup::Cached("t1".into()));
 //! ```
 
-use crate::prelude::*;
-
 use core::fmt;
 
 /// How a [`TokenCache`] times its fetches. All times are in milliseconds.

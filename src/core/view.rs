@@ -6,8 +6,6 @@
 //! re-serialised: the validated JS object itself is what callbacks receive, unknown fields and
 //! all.
 
-use crate::prelude::*;
-
 /// What kind of value a [`View`] looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

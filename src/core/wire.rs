@@ -23,8 +23,6 @@
 //! Decoders read through [`View`] and never panic, whatever the input: a value that is not what
 //! the protocol says gives a [`DecodeError`] naming the field, never a partial result.
 
-use crate::prelude::*;
-
 use super::view::{Kind, Peek, TooLong, View};
 use core::fmt;
 

@@ -1,12 +1,10 @@
 //! `DeskFrame`: the workstation's side, inside the iframe.
 
-use crate::prelude::*;
-
 use super::envelope::{command_data, envelope, object, post_result, ready_data, replayed};
 use super::error::js_error;
 use super::jsview::{js_key, JsView};
 use super::listeners::{
-    emit, on_window_message, Listener, Listeners, MessageListener, Subscription,
+    emit, listen, messages, on_window_message, Listener, Listeners, MessageListener, Subscription,
 };
 use super::owner::Owner;
 use crate::core::error::ErrorCode;
@@ -16,8 +14,8 @@ use crate::core::origin::{Allowlist, Origin};
 use crate::core::wire::{
     decode_event_data, CommandName, EventType, BYE, COMMAND_RESULT, READY, SOURCE, UNHANDLED,
 };
-use alloc::rc::Rc;
 use core::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -147,33 +145,6 @@ impl core::fmt::Debug for DeskFrame {
     }
 }
 
-fn allowed_origins(options: &JsValue) -> Result<Vec<String>, JsValue> {
-    let bad = |m: &str| js_error(ErrorCode::InvalidOrigin, m);
-    let list = super::jsview::get(options, "allowedOrigins");
-    if let Some(one) = list.as_string() {
-        return Ok(vec![one]);
-    }
-    let Some(array) = list.dyn_ref::<js_sys::Array>() else {
-        return Err(bad(
-            "DeskFrame.connect needs { allowedOrigins: ['https://your-host.example'] }",
-        ));
-    };
-    array
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            v.as_string().ok_or_else(|| {
-                bad(&[
-                    "allowedOrigins[",
-                    &*crate::core::text::decimal(i as u64),
-                    "] must be a string",
-                ]
-                .concat())
-            })
-        })
-        .collect()
-}
-
 fn ancestor_origin(window: &web_sys::Window) -> Option<String> {
     // `location.ancestorOrigins` exists in Chromium and Safari, not in Firefox.
     let list =
@@ -190,7 +161,13 @@ impl DeskFrame {
     pub fn connect(
         #[wasm_bindgen(unchecked_param_type = "DeskFrameOptions")] options: JsValue,
     ) -> Result<Option<DeskFrame>, JsValue> {
-        let entries = allowed_origins(&options)?;
+        let options = super::options::frame_options(&options)?;
+        let entries = options.allowed_origins.map(|o| o.0).ok_or_else(|| {
+            js_error(
+                ErrorCode::InvalidOrigin,
+                "DeskFrame.connect needs { allowedOrigins: ['https://your-host.example'] }",
+            )
+        })?;
         let allowlist = Allowlist::parse(&entries)
             .map_err(|e| js_error(ErrorCode::InvalidOrigin, &e.describe()))?;
         let window =
@@ -207,13 +184,8 @@ impl DeskFrame {
             )
         })?;
         let mut session = FrameSession::new(allowlist, ancestor_origin(&window).as_deref());
-        match super::jsview::message_channel(&options) {
-            Ok(Some(v)) => session.set_message_channel(v),
-            Ok(None) => {}
-            Err(e) => {
-                owner.release();
-                return Err(e);
-            }
+        if let Some(v) = options.message_channel {
+            session.set_message_channel(v);
         }
         let inner = Rc::new(RefCell::new(FrameInner {
             session,
@@ -226,7 +198,7 @@ impl DeskFrame {
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
-        let on_pagehide = Listener::new(&window, "pagehide", move || {
+        let on_pagehide = listen(&window, "pagehide", move || {
             if let Some(inner) = weak.upgrade() {
                 let (outbox, targets) = {
                     let i = inner.borrow();
@@ -430,7 +402,7 @@ fn offer_port(inner: &Rc<RefCell<FrameInner>>, origin: &Origin) -> Result<(), Js
     let channel = web_sys::MessageChannel::new()?;
     let weak = Rc::downgrade(inner);
     let port = channel.port1();
-    let listener = MessageListener::messages(&port, move |event| {
+    let listener = messages(&port, move |event| {
         if let Some(inner) = weak.upgrade() {
             on_port_message(&inner, event);
         }
@@ -527,14 +499,14 @@ fn handle(inner: &Rc<RefCell<FrameInner>>, inbound: Inbound, raw: JsValue) {
                 Ok((None, all)) => all.unchecked_into::<js_sys::Promise>(),
             };
             let weak = Rc::downgrade(&inner);
-            let _ = super::listeners::on_settled(&all, move |outcome| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = wasm_bindgen_futures::JsFuture::from(all).await;
                 if let Some(inner) = weak.upgrade() {
                     let result = outcome
                         .map(|_| ())
                         .map_err(|e| ("REJECTED", error_text(&e)));
                     answer(&inner, &reply, result);
                 }
-                JsValue::UNDEFINED
             });
         }
     }

@@ -1,25 +1,26 @@
 //! `DeskHost`: the side of the page that embeds the workstation.
 
-use crate::prelude::*;
-
 use super::command::{connected_now, Promises};
 use super::envelope::object;
 use super::error::{js_error, misuse};
-use super::jsview::{get, js_key, message_channel, message_from, JsView, Sender};
+use super::jsview::{js_key, message_from, JsView, Sender};
 use super::listeners::{
-    emit, on_window_message, Listener, Listeners, MessageListener, Subscription, Timer,
+    emit, listen, messages, on_window_message, Listener, Listeners, MessageListener, Subscription,
+    Timer,
 };
+use super::options;
 use super::owner::Owner;
 use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{
     Action, HostConfig, HostSession, Millis, Notice, Outgoing, Received, Ticket,
 };
+use crate::core::options::CreateEntry;
 use crate::core::origin::Origin;
 use crate::core::token::{desktop_url, login_url, LoginEntry};
 use crate::core::wire::{AgentStatus, Command, EventType};
-use alloc::rc::{Rc, Weak};
 use core::cell::RefCell;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -142,41 +143,6 @@ fn now() -> Millis {
     js_sys::Date::now().max(0.0) as Millis
 }
 
-/// A non-negative number of milliseconds from `options[key]`, if present.
-fn millis(options: &JsValue, key: &'static str) -> Result<Option<Millis>, JsValue> {
-    let v = get(options, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as Millis)),
-        _ => Err(js_error(
-            ErrorCode::InvalidArgument,
-            &[key, " must be a non-negative number of milliseconds"].concat(),
-        )),
-    }
-}
-
-pub(crate) fn host_config(options: &JsValue) -> Result<HostConfig, JsValue> {
-    let mut config = HostConfig::default();
-    if let Some(v) = message_channel(options)? {
-        config.message_channel = v;
-    }
-    if let Some(v) = millis(options, "handshakeTimeout")? {
-        config.handshake_timeout = v;
-    }
-    if let Some(v) = millis(options, "commandTimeout")? {
-        config.command_timeout = v;
-    }
-    if let Some(v) = millis(options, "tokenWarning")? {
-        config.token_warning = v;
-    }
-    if let Some(v) = millis(options, "queueLimit")? {
-        config.queue_limit = v as usize;
-    }
-    Ok(config)
-}
-
 #[wasm_bindgen(module = "/src/web/js/host.js")]
 extern "C" {
     /// Call `f` after each change to the iframe's document that leaves the iframe out of it,
@@ -195,41 +161,6 @@ extern "C" {
         container: &web_sys::Element,
         options: &JsValue,
     ) -> Option<web_sys::HtmlIFrameElement>;
-}
-
-/// `options` as an object, when given: `undefined` and `null` are no options; anything else
-/// that is not an object is misuse (`attach(iframe, 'https://…')`), said as such.
-fn options_object(options: JsValue, call: &str, example: &str) -> Result<JsValue, JsValue> {
-    if options.is_undefined() || options.is_null() || options.is_object() {
-        return Ok(options);
-    }
-    Err(misuse(
-        &[call, " takes options as an object such as ", example].concat(),
-        &options,
-    ))
-}
-
-/// A command's options `{ timeout, signal }`, checked. Most commands come without options:
-/// nothing to read then. A signal that has already fired is `ABORTED` at once.
-fn command_options(
-    options: Option<js_sys::Object>,
-) -> Result<(Option<Millis>, Option<web_sys::AbortSignal>), JsValue> {
-    let Some(options) = options else {
-        return Ok((None, None));
-    };
-    let options = options_object(options.into(), "a command", "{ timeout: 5000, signal }")?;
-    let timeout = millis(&options, "timeout")?;
-    let signal = get(&options, "signal");
-    if signal.is_undefined() || signal.is_null() {
-        return Ok((timeout, None));
-    }
-    let signal = signal
-        .dyn_into::<web_sys::AbortSignal>()
-        .map_err(|v| misuse("signal must be an AbortSignal", &v))?;
-    if signal.aborted() {
-        return Err(js_error(ErrorCode::Aborted, "the command was aborted"));
-    }
-    Ok((timeout, Some(signal)))
 }
 
 /// Whether a cross-origin document already shows in the iframe: its `contentDocument` is
@@ -279,7 +210,7 @@ impl DeskHost {
         }));
         let on_message = on_window_message(&window, &inner, on_message);
         let weak = Rc::downgrade(&inner);
-        let on_load = Listener::new(&iframe, "load", move || {
+        let on_load = listen(&iframe, "load", move || {
             if let Some(inner) = weak.upgrade() {
                 let actions = inner.borrow_mut().session.frame_loaded(now());
                 run(&inner, actions);
@@ -315,8 +246,8 @@ impl DeskHost {
             Ok(c) => c,
             Err(e) => return js_sys::Promise::reject(&e.into()),
         };
-        let (timeout, signal) = match command_options(options) {
-            Ok(v) => v,
+        let (timeout, signal) = match options::command_options(options) {
+            Ok((options, signal)) => (options.timeout, signal),
             Err(e) => return js_sys::Promise::reject(&e),
         };
         let iframe = self.inner.borrow().iframe.clone();
@@ -335,7 +266,7 @@ impl DeskHost {
         let promise = promises.make(ticket);
         let abort = signal.map(|signal| {
             let weak = Rc::downgrade(&self.inner);
-            Listener::new(&signal, "abort", move || {
+            listen(&signal, "abort", move || {
                 if let Some(inner) = weak.upgrade() {
                     let actions = inner.borrow_mut().session.abort(ticket);
                     run(&inner, actions);
@@ -390,21 +321,16 @@ impl DeskHost {
                     &v,
                 )
             })?;
-        let options = options_object(
+        let options = options::object(
             options,
             "DeskHost.attach",
             "{ origin: 'https://desk.example.com' }",
         )?;
-        let explicit = get(&options, "origin");
-        let origin = match explicit.as_string() {
+        let attach = options::attach_options(&options)?;
+        let config = options::host_options(&options)?.config();
+        let origin = match attach.origin {
             Some(o) => Origin::parse(&o),
-            None if explicit.is_undefined() || explicit.is_null() => Origin::of_url(&iframe.src()),
-            None => {
-                return Err(js_error(
-                    ErrorCode::InvalidOrigin,
-                    "origin must be a string",
-                ))
-            }
+            None => Origin::of_url(&iframe.src()),
         }
         .map_err(|e| {
             js_error(
@@ -417,7 +343,7 @@ impl DeskHost {
                 .concat(),
             )
         })?;
-        DeskHost::start(iframe, origin, host_config(&options)?)
+        DeskHost::start(iframe, origin, config)
     }
 
     /// Make the workstation iframe inside `container` and attach to it. The iframe's `src` is the
@@ -434,25 +360,21 @@ impl DeskHost {
                 &v,
             )
         })?;
-        let options = options_object(options, "DeskHost.create", "{ baseUrl, accessToken }")?;
-        let string = |key: &'static str| get(&options, key).as_string();
-        let base_url = string("baseUrl").ok_or_else(|| {
+        let options = options::object(options, "DeskHost.create", "{ baseUrl, accessToken }")?;
+        let create = options::create_options(&options)?;
+        let config = options::host_options(&options)?.config();
+        let base_url = create.base_url.ok_or_else(|| {
             js_error(
                 ErrorCode::InvalidUrl,
                 "baseUrl is required, such as https://desk.example.com",
             )
         })?;
-        let entry = match string("entry").as_deref() {
-            None => Entry::Login(LoginEntry::Agent),
-            Some("desktop") => Entry::Desktop,
-            Some(name) => Entry::Login(LoginEntry::parse(name).ok_or_else(|| {
-                js_error(
-                    ErrorCode::InvalidArgument,
-                    "entry must be 'agent', 'admin' or 'desktop'",
-                )
-            })?),
+        let entry = match create.entry.unwrap_or_default() {
+            CreateEntry::Agent => Entry::Login(LoginEntry::Agent),
+            CreateEntry::Admin => Entry::Login(LoginEntry::Admin),
+            CreateEntry::Desktop => Entry::Desktop,
         };
-        let token = string("accessToken");
+        let token = create.access_token;
         let login = Login { base_url, entry };
         let src = login.url(token.as_deref())?;
         let origin = Origin::of_url(&src)
@@ -464,7 +386,7 @@ impl DeskHost {
             )
         })?;
         iframe.set_src(&src);
-        let host = DeskHost::start(iframe.clone(), origin, host_config(&options)?)?;
+        let host = DeskHost::start(iframe.clone(), origin, config)?;
         {
             let mut i = host.inner.borrow_mut();
             i.session.set_token_expiry(token_expiry(token.as_deref()));
@@ -818,7 +740,7 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    let listener = MessageListener::messages(&port, move |event| {
+    let listener = messages(&port, move |event| {
         let Some(inner) = weak.upgrade() else {
             return;
         };

@@ -4,12 +4,12 @@
 #[cfg(any(feature = "host", feature = "frame"))]
 use super::error::misuse;
 #[cfg(any(feature = "host", feature = "frame"))]
-use crate::prelude::*;
-#[cfg(any(feature = "host", feature = "frame"))]
-use alloc::rc::Rc;
-#[cfg(any(feature = "host", feature = "frame"))]
 use core::cell::RefCell;
+#[cfg(any(feature = "host", feature = "frame"))]
+use std::rc::Rc;
+#[cfg(any(feature = "host", feature = "frame"))]
 use wasm_bindgen::prelude::*;
+#[cfg(any(feature = "host", feature = "frame"))]
 use wasm_bindgen::JsCast;
 
 #[cfg(any(feature = "host", feature = "frame"))]
@@ -87,77 +87,71 @@ pub(crate) fn on_args(
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]
-/// A DOM event listener, removed from its target when dropped: dropping a side's listeners is
-/// what its `destroy()` does. `F` is the callback's type: [`Listener`] for events whose object
-/// is not read, [`MessageListener`] for `message` events.
-pub(crate) struct Listener<F: ?Sized + wasm_bindgen::closure::WasmClosure = dyn FnMut()> {
-    target: web_sys::EventTarget,
+/// A DOM event listener, removed from its target when dropped (gloo-events'): dropping a side's
+/// listeners is what its `destroy()` does.
+pub(crate) use gloo_events::EventListener as Listener;
+
+#[cfg(any(feature = "host", feature = "frame"))]
+/// Call `f` on each `kind` event that reaches `target`, without reading the event.
+pub(crate) fn listen(
+    target: &web_sys::EventTarget,
     kind: &'static str,
-    callback: Closure<F>,
+    mut f: impl FnMut() + 'static,
+) -> Listener {
+    Listener::new(target, kind, move |_| f())
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]
-/// A listener to `message` events that hands its callback only the messages the browser
-/// delivered (see [`MessageListener::messages`]).
-pub(crate) type MessageListener = Listener<dyn Fn(&web_sys::Event)>;
-
-#[cfg(any(feature = "host", feature = "frame"))]
-impl<F: ?Sized + wasm_bindgen::closure::WasmClosure> Listener<F> {
-    fn listen(target: &web_sys::EventTarget, kind: &'static str, callback: Closure<F>) -> Self {
-        let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
-        Listener {
-            target: target.clone(),
-            kind,
-            callback,
-        }
-    }
+/// A listener to the `message` events the browser delivers (see [`messages`]), removed from its
+/// target when dropped.
+///
+/// Not gloo-events' `EventListener`, whose callback is a `FnMut`: wasm-bindgen refuses a nested
+/// call into a `FnMut` closure by throwing "closure invoked recursively" out of the listener,
+/// into the page. An app callback that dispatches a `message` event on the window during a
+/// delivery makes exactly such a call (tests/web_frame.rs
+/// `a_command_a_handler_dispatches_itself_is_ignored_and_breaks_nothing` fails with that page
+/// error when this is a gloo listener). The event is ignored either way (it is not trusted);
+/// an `Fn` closure lets that happen quietly.
+pub(crate) struct MessageListener {
+    target: web_sys::EventTarget,
+    callback: Closure<dyn Fn(&web_sys::Event)>,
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]
-impl Listener {
-    /// Call `f` on each `kind` event that reaches `target`.
-    pub(crate) fn new(
-        target: &web_sys::EventTarget,
-        kind: &'static str,
-        f: impl FnMut() + 'static,
-    ) -> Listener {
-        Listener::listen(target, kind, Closure::new(f))
-    }
-}
-
-#[cfg(any(feature = "host", feature = "frame"))]
-impl MessageListener {
-    /// Call `f` with each message the browser delivers to `target` (a window or a port).
-    ///
-    /// Any other `message` event is ignored before a field of it is read: one a script of the
-    /// page dispatched itself (`isTrusted` is false), such as an event bus's
-    /// `new CustomEvent('message')` or a hand-made `MessageEvent` that claims to come from the
-    /// workstation's window. Only the browser's own delivery vouches for `source` and `origin`;
-    /// and since the browser never delivers a message inside another one's delivery, `f` is never
-    /// called while it runs.
-    pub(crate) fn messages(
-        target: &web_sys::EventTarget,
-        f: impl Fn(&web_sys::MessageEvent) + 'static,
-    ) -> MessageListener {
-        // The event is borrowed for the call: it takes no slot of wasm-bindgen's table of JS
-        // values, which an owned one would (taken and freed again on every message).
-        let f = move |event: &web_sys::Event| {
-            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                if event.is_trusted() {
-                    f(event);
-                }
+/// Call `f` with each message the browser delivers to `target` (a window or a port).
+///
+/// Any other `message` event is ignored before a field of it is read: one a script of the
+/// page dispatched itself (`isTrusted` is false), such as an event bus's
+/// `new CustomEvent('message')` or a hand-made `MessageEvent` that claims to come from the
+/// workstation's window. Only the browser's own delivery vouches for `source` and `origin`;
+/// and since the browser never delivers a message inside another one's delivery, `f` is never
+/// called while it runs.
+pub(crate) fn messages(
+    target: &web_sys::EventTarget,
+    f: impl Fn(&web_sys::MessageEvent) + 'static,
+) -> MessageListener {
+    // The event is borrowed for the call: it takes no slot of wasm-bindgen's table of JS
+    // values, which an owned one would (taken and freed again on every message).
+    let callback = Closure::<dyn Fn(&web_sys::Event)>::new(move |event: &web_sys::Event| {
+        if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
+            if event.is_trusted() {
+                f(event);
             }
-        };
-        Listener::listen(target, "message", Closure::new(f))
+        }
+    });
+    let _ = target.add_event_listener_with_callback("message", callback.as_ref().unchecked_ref());
+    MessageListener {
+        target: target.clone(),
+        callback,
     }
 }
 
 #[cfg(any(feature = "host", feature = "frame"))]
-impl<F: ?Sized + wasm_bindgen::closure::WasmClosure> Drop for Listener<F> {
+impl Drop for MessageListener {
     fn drop(&mut self) {
         let _ = self
             .target
-            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+            .remove_event_listener_with_callback("message", self.callback.as_ref().unchecked_ref());
     }
 }
 
@@ -175,78 +169,10 @@ pub(crate) fn on_window_message<T: 'static>(
     handle: fn(&Rc<RefCell<T>>, &web_sys::MessageEvent),
 ) -> MessageListener {
     let state = state.clone();
-    MessageListener::messages(window, move |event| handle(&state, event))
+    messages(window, move |event| handle(&state, event))
 }
 
 #[cfg(feature = "host")]
-/// A `setTimeout` that is cleared when dropped.
-pub(crate) struct Timer {
-    id: JsValue,
-    _callback: Closure<dyn FnMut()>,
-}
-
-#[cfg(feature = "host")]
-impl Timer {
-    /// Call `f` once after `ms` milliseconds, unless the timer is dropped first.
-    pub(crate) fn new(ms: u32, f: impl FnMut() + 'static) -> Timer {
-        let callback = Closure::<dyn FnMut()>::new(f);
-        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
-        let id = set_timeout(callback.as_ref().unchecked_ref(), ms, &JsValue::UNDEFINED);
-        Timer {
-            id,
-            _callback: callback,
-        }
-    }
-}
-
-#[cfg(feature = "host")]
-impl Drop for Timer {
-    fn drop(&mut self) {
-        clear_timeout(&self.id);
-    }
-}
-
-#[cfg(any(feature = "host", feature = "tokens"))]
-#[wasm_bindgen]
-extern "C" {
-    /// The global `setTimeout(handler, ms, arg)`: calls `handler(arg)` once after `ms`.
-    #[wasm_bindgen(js_name = setTimeout)]
-    pub(crate) fn set_timeout(handler: &js_sys::Function, ms: i32, arg: &JsValue) -> JsValue;
-    /// The global `clearTimeout(id)`.
-    #[wasm_bindgen(js_name = clearTimeout)]
-    pub(crate) fn clear_timeout(id: &JsValue);
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// A promise, seen through a `then` whose callback's return value the new promise adopts
-    /// (js-sys's `then` takes a callback that returns nothing).
-    type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_with(this: &Thenable, f: &JsValue) -> js_sys::Promise;
-}
-
-#[cfg(any(feature = "frame", feature = "tokens"))]
-/// Once `promise` settles, call `f` with `Ok(value)` or `Err(reason)`; the returned promise
-/// resolves to what `f` returns (following it if it is a promise, rejecting if that rejects).
-///
-/// One callback through `Promise.allSettled`, which always fulfils: it runs exactly once and is
-/// freed then, never left behind as the unused half of a `then(ok, err)` pair. This replaces
-/// `wasm-bindgen-futures`, whose executor and future plumbing cost about 5 KB of wasm.
-pub(crate) fn on_settled(
-    promise: &js_sys::Promise,
-    f: impl FnOnce(Result<JsValue, JsValue>) -> JsValue + 'static,
-) -> js_sys::Promise {
-    let settled = js_sys::Promise::all_settled(&js_sys::Array::of1(promise));
-    settled
-        .unchecked_ref::<Thenable>()
-        .then_with(&Closure::once_into_js(move |results: JsValue| {
-            let result = js_sys::Reflect::get_u32(&results, 0).unwrap_or_default();
-            let field = |key: &'static str| super::jsview::get(&result, key);
-            f(if field("status") == "fulfilled" {
-                Ok(field("value"))
-            } else {
-                Err(field("reason"))
-            })
-        }))
-}
+/// A `setTimeout` that is cleared when dropped (gloo-timers'). Its delay is at most 2^31 - 1 ms,
+/// as for `setTimeout` itself.
+pub(crate) use gloo_timers::callback::Timeout as Timer;

@@ -17,7 +17,7 @@
 //! 2. **An event is checked before any of its fields is read.** `message` listeners take only
 //!    `MessageEvent`s the browser delivered (`dyn_ref`, `isTrusted`): a page's own
 //!    `CustomEvent('message')`, or a hand-made `MessageEvent` that names the workstation's window,
-//!    is ignored (`listeners::MessageListener::messages`).
+//!    is ignored (`listeners::messages`).
 //! 3. **A string from another window is measured in JS before it is copied into wasm memory**
 //!    (the copy is the allocation, and the other window chooses the length):
 //!    [`crate::core::view::View::string_within`] and `string_prefix`.
@@ -36,6 +36,7 @@ pub mod frame;
 pub mod host;
 mod jsview;
 pub mod listeners;
+mod options;
 #[cfg(any(feature = "host", feature = "frame"))]
 mod owner;
 #[cfg(feature = "tokens")]

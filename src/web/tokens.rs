@@ -6,25 +6,23 @@
 //! never a wasm class instance, except `TokenCache` itself. Every error is a `DeskError` (see
 //! [`js_error`]) whose message never contains a token or a secret.
 
-use crate::prelude::*;
-
 use super::error::js_error;
 use super::jsview::JsView;
-use super::listeners::{clear_timeout, on_settled, set_timeout};
+use super::options::{js_field, read, read_object, to_js};
 use crate::core::credentials::{
-    self, EasemobAppCredentials, FeishuAppCredentials, JsonBody, TokenRequest, TokenResponseError,
+    self, EasemobAppCredentials, FeishuAppCredentials, TokenResponseError,
 };
 use crate::core::error::ErrorCode;
-use crate::core::token::{self as core_token, MAX_SAFE_INTEGER};
-use crate::core::token_cache::{
-    Fetched, Lookup, RetryReason, Ticket, TokenCache as CoreCache, TokenCacheConfig,
-};
-use crate::core::view::{Kind, View};
-use alloc::rc::Rc;
+use crate::core::options::{EasemobTokenOptions, FetchedToken, TokenCacheOptions};
+use crate::core::token as core_token;
+use crate::core::token_cache::{Fetched, Lookup, RetryReason, Ticket, TokenCache as CoreCache};
 use core::cell::RefCell;
+use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise, Reflect, JSON};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TOKEN_TYPES: &str = r#"
@@ -140,10 +138,6 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-fn number_or_null(value: Option<u64>) -> JsValue {
-    value.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64))
-}
-
 fn invalid_argument(message: &str) -> JsValue {
     js_error(ErrorCode::InvalidArgument, message)
 }
@@ -151,12 +145,6 @@ fn invalid_argument(message: &str) -> JsValue {
 fn now_ms() -> u64 {
     // `as` saturates: a NaN or negative clock reads as 0.
     js_sys::Date::now() as u64
-}
-
-/// A whole number from 0 to `Number.MAX_SAFE_INTEGER`.
-fn whole(value: f64) -> Option<u64> {
-    (value >= 0.0 && crate::core::text::is_whole(value) && value <= MAX_SAFE_INTEGER as f64)
-        .then_some(value as u64)
 }
 
 /// The agent workstation's login URL, `{baseUrl}/agent/auth/login?accessToken=…`, with the
@@ -204,13 +192,7 @@ fn decode(
 /// in seconds). The signature is not checked. Throws `INVALID_TOKEN` for a malformed token.
 #[wasm_bindgen(js_name = decodeAccessToken, unchecked_return_type = "AccessTokenClaims")]
 pub fn decode_access_token(token: &str) -> Result<JsValue, JsValue> {
-    let claims = decode(token)?;
-    let out = Object::new();
-    set(&out, "username", &JsValue::from_str(&claims.username));
-    set(&out, "platform", &JsValue::from_str(&claims.platform));
-    set(&out, "issuedAt", &number_or_null(claims.issued_at));
-    set(&out, "expiresAt", &number_or_null(claims.expires_at));
-    Ok(out.into())
+    Ok(to_js(&decode(token)?))
 }
 
 /// Seconds until a Bytedesk access token expires at `nowMs` (default `Date.now()`): negative
@@ -253,35 +235,6 @@ pub fn lark_helpdesk_authorization(
     )?)
 }
 
-/// The object argument of the request builders.
-fn credentials_object(value: JsValue) -> Result<JsView, JsValue> {
-    let view = JsView::new(value);
-    if !view.is_object() {
-        return Err(invalid_argument("the credentials must be an object"));
-    }
-    Ok(view)
-}
-
-fn string_field(object: &JsView, key: &'static str) -> Result<String, JsValue> {
-    object
-        .field(key)
-        .and_then(|v| v.string())
-        .ok_or_else(|| invalid_argument(&format!("{key} must be a string")))
-}
-
-fn request_object<B: JsonBody>(request: &TokenRequest<B>) -> JsValue {
-    let headers = Object::new();
-    for (name, value) in &request.headers {
-        set(&headers, name, &JsValue::from_str(value));
-    }
-    let out = Object::new();
-    set(&out, "url", &JsValue::from_str(&request.url));
-    set(&out, "method", &JsValue::from_str(request.method));
-    set(&out, "headers", &headers);
-    set(&out, "body", &JsValue::from_str(&request.body_json()));
-    out.into()
-}
-
 /// The request for a Feishu tenant access token: `POST …/auth/v3/tenant_access_token/internal`
 /// with `{ app_id, app_secret }`. Returns `{ url, method, headers, body }` for
 /// `fetch(r.url, r)`. Throws `INVALID_ARGUMENT` for a missing or empty field.
@@ -289,12 +242,8 @@ fn request_object<B: JsonBody>(request: &TokenRequest<B>) -> JsValue {
 pub fn feishu_tenant_token_request(
     #[wasm_bindgen(unchecked_param_type = "FeishuAppCredentials")] credentials: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let object = credentials_object(credentials)?;
-    let creds = FeishuAppCredentials {
-        app_id: string_field(&object, "appId")?,
-        app_secret: string_field(&object, "appSecret")?,
-    };
-    Ok(request_object(&creds.tenant_token_request()?))
+    let creds: FeishuAppCredentials = read_object(&credentials, "the credentials")?;
+    Ok(to_js(&creds.tenant_token_request()?))
 }
 
 /// The request for an Easemob app token: `POST https://{host}/{orgName}/{appName}/token` with
@@ -304,24 +253,9 @@ pub fn feishu_tenant_token_request(
 pub fn easemob_token_request(
     #[wasm_bindgen(unchecked_param_type = "EasemobAppCredentials")] credentials: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let object = credentials_object(credentials)?;
-    let ttl = match object.field("ttl") {
-        None => None,
-        Some(v) if v.kind() == Kind::Null => None,
-        Some(v) => Some(
-            v.number()
-                .and_then(whole)
-                .ok_or_else(|| invalid_argument("ttl must be a whole number of seconds"))?,
-        ),
-    };
-    let creds = EasemobAppCredentials {
-        host: string_field(&object, "host")?,
-        org_name: string_field(&object, "orgName")?,
-        app_name: string_field(&object, "appName")?,
-        client_id: string_field(&object, "clientId")?,
-        client_secret: string_field(&object, "clientSecret")?,
-    };
-    Ok(request_object(&creds.token_request(ttl)?))
+    let creds: EasemobAppCredentials = read_object(&credentials, "the credentials")?;
+    let options: EasemobTokenOptions = read_object(&credentials, "the credentials")?;
+    Ok(to_js(&creds.token_request(options.ttl)?))
 }
 
 /// A response argument: a parsed object, or JSON text (parsed here).
@@ -355,14 +289,7 @@ pub fn parse_feishu_tenant_token_response(
 ) -> Result<JsValue, JsValue> {
     let token = credentials::parse_feishu_tenant_token_response(response_view(json)?)
         .map_err(response_error)?;
-    let out = Object::new();
-    set(&out, "token", &JsValue::from_str(&token.token));
-    set(
-        &out,
-        "expiresIn",
-        &number_or_null(Some(token.expires_in_secs)),
-    );
-    Ok(out.into())
+    Ok(to_js(&token))
 }
 
 /// Read Easemob's app token answer (the parsed object or its JSON text) into
@@ -375,15 +302,7 @@ pub fn parse_easemob_token_response(
 ) -> Result<JsValue, JsValue> {
     let token =
         credentials::parse_easemob_token_response(response_view(json)?).map_err(response_error)?;
-    let out = Object::new();
-    set(&out, "token", &JsValue::from_str(&token.token));
-    set(&out, "expiresIn", &number_or_null(token.expires_in_secs));
-    let application = token
-        .application
-        .as_deref()
-        .map_or(JsValue::NULL, JsValue::from_str);
-    set(&out, "application", &application);
-    Ok(out.into())
+    Ok(to_js(&token))
 }
 
 /// A cache for one token that fetches it with an app-supplied function.
@@ -437,33 +356,6 @@ struct State {
     last_error: Option<JsValue>,
 }
 
-fn cache_config(options: &JsValue) -> Result<TokenCacheConfig, JsValue> {
-    let mut config = TokenCacheConfig::default();
-    if options.is_undefined() || options.is_null() {
-        return Ok(config);
-    }
-    let view = JsView::new(options.clone());
-    if !view.is_object() {
-        return Err(invalid_argument("TokenCache options must be an object"));
-    }
-    let fields = [
-        ("marginMs", &mut config.margin_ms),
-        ("minRetryMs", &mut config.min_retry_ms),
-        ("maxRetryMs", &mut config.max_retry_ms),
-        ("fetchTimeoutMs", &mut config.fetch_timeout_ms),
-    ];
-    for (key, slot) in fields {
-        if let Some(v) = view.field(key).filter(|v| v.kind() != Kind::Null) {
-            *slot = v.number().and_then(whole).ok_or_else(|| {
-                invalid_argument(&format!(
-                    "options.{key} must be a whole number of milliseconds"
-                ))
-            })?;
-        }
-    }
-    Ok(config)
-}
-
 /// Smallest `expiresAt` taken as milliseconds: 1e11 ms is in 1973, 1e11 s in the year 5138.
 const MIN_EXPIRES_AT_MS: f64 = 1e11;
 
@@ -479,24 +371,15 @@ fn read_fetched(value: JsValue, now: u64) -> Result<(String, Option<u64>), JsVal
             Ok((token, None))
         };
     }
-    let view = JsView::new(value);
-    let token = view
-        .field("token")
-        .and_then(|v| v.string())
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| invalid_argument(FETCHED_SHAPE))?;
-    let number = |key: &'static str| -> Result<Option<f64>, JsValue> {
-        match view.field(key) {
-            None => Ok(None),
-            Some(v) if v.kind() == Kind::Null => Ok(None),
-            Some(v) => v
-                .number()
-                .filter(|n| n.is_finite() && *n >= 0.0)
-                .map(Some)
-                .ok_or_else(|| invalid_argument(&format!("{key} must be a non-negative number"))),
-        }
-    };
-    let expires_at = match (number("expiresIn")?, number("expiresAt")?) {
+    if !value.is_object() {
+        return Err(invalid_argument(FETCHED_SHAPE));
+    }
+    let fetched: FetchedToken = read_object(&value, "the fetched token")?;
+    if fetched.token.is_empty() {
+        return Err(invalid_argument(FETCHED_SHAPE));
+    }
+    let token = fetched.token;
+    let expires_at = match (fetched.expires_in, fetched.expires_at) {
         (Some(_), Some(_)) => return Err(invalid_argument("give expiresIn or expiresAt, not both")),
         (Some(secs), None) => Some(now.saturating_add((secs * 1000.0) as u64)),
         (None, Some(at)) if at < MIN_EXPIRES_AT_MS => {
@@ -535,37 +418,37 @@ fn fetch_error(thrown: JsValue) -> JsValue {
 ///
 /// A fetch still pending after `fetchTimeoutMs` (real time) fails with `FETCH_FAILED`, so the
 /// callers waiting for it are not left hanging by a request that never settles.
-fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> JsValue {
+async fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> JsValue {
     let returned = match shared.fetch_token.call0(&JsValue::UNDEFINED) {
         Ok(returned) => returned,
         Err(thrown) => return record(&shared, ticket, Err(fetch_error(thrown))),
     };
     let fetched = Promise::resolve(&returned);
     let timeout_ms = shared.state.borrow().cache.config().fetch_timeout_ms;
+    // Cleared when dropped, at the end of this function, if the fetch settled first.
     let mut timer = None;
     let settled = if timeout_ms == 0 {
         fetched
     } else {
         let deadline = Promise::new(&mut |_, reject| {
-            let delay = i32::try_from(timeout_ms).unwrap_or(i32::MAX);
             let error = js_error(
                 ErrorCode::FetchFailed,
                 &format!("the token fetch did not settle within {timeout_ms} ms"),
             );
-            timer = Some(set_timeout(&reject, delay, &error));
+            // setTimeout takes at most 2^31 - 1 ms.
+            let delay = timeout_ms.min(i32::MAX as u64) as u32;
+            timer = Some(Timeout::new(delay, move || {
+                let _ = reject.call1(&JsValue::UNDEFINED, &error);
+            }));
         });
         Promise::race(&js_sys::Array::of2(&fetched, &deadline))
     };
-    on_settled(&settled, move |result| {
-        if let Some(timer) = &timer {
-            clear_timeout(timer);
-        }
-        let result = result
-            .map_err(fetch_error)
-            .and_then(|value| read_fetched(value, shared.now()));
-        record(&shared, ticket, result)
-    })
-    .into()
+    let result = JsFuture::from(settled)
+        .await
+        .map_err(fetch_error)
+        .and_then(|value| read_fetched(value, shared.now()));
+    drop(timer);
+    record(&shared, ticket, result)
 }
 
 /// Record how fetch `ticket` ended; returns the token (a string) or the error (an object).
@@ -608,9 +491,12 @@ fn record(
 
 /// A caller's promise over the shared outcome of a fetch.
 fn settle(outcome: &Promise) -> Promise {
-    on_settled(outcome, |value| match value {
-        Ok(token) if token.is_string() => token,
-        Ok(error) | Err(error) => Promise::reject(&error).into(),
+    let outcome = JsFuture::from(outcome.clone());
+    future_to_promise(async move {
+        match outcome.await {
+            Ok(token) if token.is_string() => Ok(token),
+            Ok(error) | Err(error) => Err(error),
+        }
     })
 }
 
@@ -626,16 +512,8 @@ impl JsTokenCache {
         let fetch_token = fetch_token
             .dyn_into::<Function>()
             .map_err(|_| invalid_argument("fetchToken must be a function"))?;
-        let config = cache_config(&options)?;
-        let clock = match JsView::new(options).field("now") {
-            None => None,
-            Some(v) if v.kind() == Kind::Null => None,
-            Some(v) => Some(
-                v.value
-                    .dyn_into::<Function>()
-                    .map_err(|_| invalid_argument("options.now must be a function"))?,
-            ),
-        };
+        let config = read::<TokenCacheOptions>(&options, "TokenCache options")?.config();
+        let clock = js_field::<Function>(&options, "now", "a function")?;
         Ok(JsTokenCache {
             shared: Rc::new(Shared {
                 fetch_token,
@@ -707,8 +585,9 @@ impl JsTokenCache {
         // The fetch runs from the microtask queue, so the fetch function (which may call
         // `get()` again) runs after the promise is recorded and no borrow is held while it runs.
         let shared = Rc::clone(&self.shared);
-        let outcome = on_settled(&Promise::resolve(&JsValue::UNDEFINED), move |_| {
-            run_fetch(shared, ticket)
+        let outcome = future_to_promise(async move {
+            JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await?;
+            Ok(run_fetch(shared, ticket).await)
         });
         self.shared.state.borrow_mut().in_flight = Some((ticket, outcome.clone()));
         outcome

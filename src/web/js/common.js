@@ -1,75 +1,23 @@
-// What both sides call into JS for: the readers, a post, the app's callbacks. First the readers
-// (src/web/jsview.rs): each answers in one call what would take several calls from wasm into JS.
-// They read and sort; every decision is the Rust core's.
-let memory, at, heap = new Float64Array(0);
-const keys = new Map(), utf8 = new TextDecoder();
-export function place(m, a) { memory = m; at = a / 8; }
-// The name of n bytes at address p, made once. Kept by address alone, a small integer, which a
-// Map looks up several times faster than an address-and-length double; the names are ASCII, so
-// the length checks that it is the same name (were two names to start at one address, the other
-// would be made anew, never mistaken).
-export function key(p, n) {
-  let k = keys.get(p);
-  if (k === undefined || k.length !== n) keys.set(p, k = utf8.decode(new Uint8Array(memory.buffer, p, n)));
-  return k;
+// What both sides call into JS for: a value's kind, a post, the app's callbacks. The wasm reads
+// message fields itself (src/web/jsview.rs); this sorts a value into one of jsview.rs's KINDS in
+// one call: undefined, null, boolean, number, string, array, object, anything else.
+export function kind(v) {
+  switch (typeof v) {
+    case 'undefined': return 0;
+    case 'boolean': return 2;
+    case 'number': return 3;
+    case 'string': return 4;
+    case 'object':
+      if (v === null) return 1;
+      try { return Array.isArray(v) ? 5 : 6; } catch (_) { return 7; } // a revoked Proxy throws
+    default: return 7;
+  }
 }
-export function view(v) {
-  let kind = 7, scalar = 0;
-  try {
-    switch (typeof v) {
-      case 'undefined': kind = 0; break;
-      case 'boolean': kind = 2; scalar = +v; break;
-      case 'number': kind = 3; scalar = v; break;
-      case 'string': kind = 4; break;
-      case 'object':
-        if (v === null) kind = 1;
-        else if (Array.isArray(v)) { kind = 5; scalar = v.length; }
-        else kind = 6;
-    }
-  } catch (_) {}
-  if (heap.byteLength === 0) heap = new Float64Array(memory.buffer);
-  heap[at] = kind;
-  heap[at + 1] = scalar;
-  return v;
+// o[k], or undefined when o's getter throws.
+export function get(o, k) {
+  try { return o[k]; } catch (_) { return undefined; }
 }
-const readable = (o) => o !== null && (typeof o === 'object' || typeof o === 'function');
-export function get(o, p, n) {
-  try { if (readable(o)) return o[key(p, n)]; } catch (_) {}
-}
-export function field(o, p, n) {
-  return view(get(o, p, n));
-}
-export function item(o, i) {
-  let v;
-  try { v = o[i]; } catch (_) {}
-  return view(v);
-}
-export function is(o, p, n, q, m) {
-  try { return readable(o) && o[key(p, n)] === key(q, m); } catch (_) { return false; }
-}
-export function eq(v, p, n) {
-  return v === key(p, n);
-}
-const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-export function json(bytes) {
-  let v;
-  try { v = JSON.parse(strict.decode(bytes)); } catch (_) {}
-  return view(v);
-}
-export function data(e) {
-  return view(e.data);
-}
-// The data of a message event e, sorted as by `view`, if it came from the window that the
-// iframe f shows; else undefined, its data unread. The third slot says which: 0 another window
-// (or f shows none), 1 f's window at an origin other than o, 2 f's window at o.
-export function from(e, f, o) {
-  const w = f.contentWindow;
-  const sender = w === null || e.source !== w ? 0 : e.origin === o ? 2 : 1;
-  const v = view(sender === 0 ? undefined : e.data);
-  heap[at + 2] = sender;
-  return v;
-}
-// Then a post, for host.js, frame.js and the host's own messages: m on `to`, a port when origin
+// A post, for host.js, frame.js and the host's own messages: m on `to`, a port when origin
 // is undefined, else a window, to that origin only (never '*'). A failure to post is ignored.
 export function post(to, origin, m) {
   try {
