@@ -438,10 +438,17 @@ pub fn access_token_expiry_with<V: View>(
     else {
         return None;
     };
-    let exp = parse(&BASE64URL.decode(payload).ok()?)
-        .filter(View::is_object)?
-        .field("exp")?;
-    whole_number(&exp, false)
+    expiry_claim(&parse(&BASE64URL.decode(payload).ok()?)?)
+}
+
+/// The `exp` of a token's decoded payload, as [`access_token_expiry_with`] reads it: `None`
+/// unless `payload` is an object whose `exp` is a whole number of seconds from 0 to
+/// `Number.MAX_SAFE_INTEGER` (a fraction is dropped). For a page that decodes the payload itself.
+pub fn expiry_claim<V: View>(payload: &V) -> Option<u64> {
+    if !payload.is_object() {
+        return None;
+    }
+    whole_number(&payload.field("exp")?, false)
 }
 
 /// An owned `serde_json` value seen through [`View`]: children are cloned out, which is cheap

@@ -76,13 +76,6 @@ impl JsView {
         JsView { value, kind }
     }
 
-    /// The JSON value UTF-8 `bytes` hold: `None` when they are not UTF-8 JSON text.
-    #[cfg(feature = "host")]
-    pub fn of_json(bytes: &[u8]) -> Option<JsView> {
-        let text = core::str::from_utf8(bytes).ok()?;
-        js_sys::JSON::parse(text).ok().map(JsView::new)
-    }
-
     /// A view of a message event's `data`.
     #[cfg(any(feature = "host", feature = "frame"))]
     pub fn of_message(event: &web_sys::MessageEvent) -> JsView {

@@ -40,3 +40,15 @@ export function iframe(container, o) {
   f.title = typeof o.title === 'string' ? o.title : 'Agent workstation';
   return f;
 }
+// The JSON value in a JWT's middle part (base64url, padded or not, UTF-8 JSON), or undefined when
+// the token is not three parts whose middle one is that: for DeskHost's token warning.
+export function jwtPayload(token) {
+  const parts = token.trim().split('.');
+  if (parts.length !== 3 || !/^[A-Za-z0-9_-]*={0,2}$/.test(parts[1])) return undefined;
+  try {
+    const bytes = Uint8Array.from(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (_) {
+    return undefined;
+  }
+}
