@@ -415,6 +415,45 @@ test('TokenCache: a fetch that never settles fails every waiting caller after fe
   await page.close();
 });
 
+test('the token API names the field it refuses, and never repeats a secret given as the wrong type', async () => {
+  const { page, errors } = await libraryPage();
+  const r = await page.evaluate(async () => {
+    const fetchToken = () => 'token';
+    const out = {};
+    for (const field of ['marginMs', 'minRetryMs', 'maxRetryMs', 'fetchTimeoutMs']) {
+      for (const wrong of [-1, 1.5, '100', true]) {
+        out[`TokenCache ${field}=${JSON.stringify(wrong)}`] = attempt(() => new db.TokenCache(fetchToken, { [field]: wrong }));
+      }
+    }
+    const feishu = { appId: 'cli_a', appSecret: 'feishu-secret' };
+    for (const field of Object.keys(feishu)) {
+      out[`feishu ${field}`] = attempt(() => db.feishuTenantTokenRequest({ ...feishu, [field]: 987654 }));
+    }
+    const easemob = { host: 'a1.easemob.com', orgName: 'org', appName: 'app', clientId: 'YXA6id', clientSecret: 'YXA6secret' };
+    for (const field of Object.keys(easemob)) {
+      out[`easemob ${field}`] = attempt(() => db.easemobTokenRequest({ ...easemob, [field]: 987654 }));
+    }
+    for (const wrong of [-1, 'soon']) {
+      out[`easemob ttl=${JSON.stringify(wrong)}`] = attempt(() => db.easemobTokenRequest({ ...easemob, ttl: wrong }));
+    }
+    for (const [field, fetched] of [['token', { token: 987654 }], ['expiresIn', { token: 't', expiresIn: 'soon' }], ['expiresAt', { token: 't', expiresAt: -5 }]]) {
+      const cache = new db.TokenCache(() => fetched);
+      out[`fetched ${field}`] = await cache.get().then((value) => ({ value }), (e) => ({ error: caught(e) }));
+    }
+    return out;
+  });
+  assert.equal(Object.keys(r).length, 28);
+  for (const [name, result] of Object.entries(r)) {
+    const field = name.split(' ')[1].split('=')[0];
+    assert.equal(result.error?.name, 'DeskError', `${name} must fail with a DeskError`);
+    const text = `${result.error.message} ${result.error.cause ?? ''}`;
+    assert.ok(text.includes(`${field}: `), `${name}: the error does not name the field: ${text}`);
+    assert.ok(!text.includes('987654'), `${name}: the error repeats the value: ${text}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // DeskHost.create on the fixture Bytedesk server. The page records what the workstation fixture
 // reports and every host event, with the time it arrived.
 async function hostPage() {

@@ -261,8 +261,10 @@ pub const FEISHU_REFRESH_WINDOW_SECS: u64 = 30 * 60;
 #[serde(rename_all(deserialize = "camelCase"))]
 pub struct FeishuAppCredentials {
     /// The app id (`cli_…`).
+    #[serde(deserialize_with = "crate::core::options::named::app_id")]
     pub app_id: String,
     /// The app secret.
+    #[serde(deserialize_with = "crate::core::options::named::app_secret")]
     pub app_secret: String,
 }
 
@@ -496,14 +498,19 @@ pub fn parse_feishu_tenant_token_json(text: &str) -> Result<FeishuTenantToken, T
 pub struct EasemobAppCredentials {
     /// The REST API host, such as `a1.easemob.com` (https is assumed), or a full
     /// `http(s)://host:port` for a private deployment.
+    #[serde(deserialize_with = "crate::core::options::named::host")]
     pub host: String,
     /// The organisation name (`org_name`).
+    #[serde(deserialize_with = "crate::core::options::named::org_name")]
     pub org_name: String,
     /// The app name (`app_name`).
+    #[serde(deserialize_with = "crate::core::options::named::app_name")]
     pub app_name: String,
     /// The app's client id.
+    #[serde(deserialize_with = "crate::core::options::named::client_id")]
     pub client_id: String,
     /// The app's client secret.
+    #[serde(deserialize_with = "crate::core::options::named::client_secret")]
     pub client_secret: String,
 }
 

@@ -145,16 +145,16 @@ impl<'de> Deserialize<'de> for OneOrMore {
 #[serde(default, rename_all = "camelCase")]
 pub struct TokenCacheOptions {
     /// [`TokenCacheConfig::margin_ms`].
-    #[serde(deserialize_with = "whole_millis")]
+    #[serde(deserialize_with = "named::margin_ms")]
     pub margin_ms: Option<u64>,
     /// [`TokenCacheConfig::min_retry_ms`].
-    #[serde(deserialize_with = "whole_millis")]
+    #[serde(deserialize_with = "named::min_retry_ms")]
     pub min_retry_ms: Option<u64>,
     /// [`TokenCacheConfig::max_retry_ms`].
-    #[serde(deserialize_with = "whole_millis")]
+    #[serde(deserialize_with = "named::max_retry_ms")]
     pub max_retry_ms: Option<u64>,
     /// [`TokenCacheConfig::fetch_timeout_ms`].
-    #[serde(deserialize_with = "whole_millis")]
+    #[serde(deserialize_with = "named::fetch_timeout_ms")]
     pub fetch_timeout_ms: Option<u64>,
 }
 
@@ -171,12 +171,13 @@ impl TokenCacheOptions {
     }
 }
 
-/// `easemobTokenRequest`'s option besides the credentials.
+/// `easemobTokenRequest`'s option besides the credentials (the browser layer reads this one
+/// number by hand, with the same rule).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct EasemobTokenOptions {
     /// Requested token lifetime in seconds (`0`: never expires).
-    #[serde(deserialize_with = "whole_seconds")]
+    #[serde(deserialize_with = "named::ttl")]
     pub ttl: Option<u64>,
 }
 
@@ -186,12 +187,13 @@ pub struct EasemobTokenOptions {
 #[serde(rename_all = "camelCase")]
 pub struct FetchedToken {
     /// The token.
+    #[serde(deserialize_with = "named::token")]
     pub token: String,
     /// Seconds until it expires.
-    #[serde(default, deserialize_with = "non_negative")]
+    #[serde(default, deserialize_with = "named::expires_in")]
     pub expires_in: Option<f64>,
     /// When it expires, in milliseconds since the epoch.
-    #[serde(default, deserialize_with = "non_negative")]
+    #[serde(default, deserialize_with = "named::expires_at")]
     pub expires_at: Option<f64>,
 }
 
@@ -280,6 +282,58 @@ fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error
     d.deserialize_option(NON_NEGATIVE)
 }
 
+/// A string, refused as "expected a string" whatever came: serde's own message would repeat a
+/// number or a boolean given in its place, which may be a secret.
+fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    String::deserialize(d).map_err(|_| D::Error::custom("expected a string"))
+}
+
+/// Readers of the token API's fields that put the field's JS name before serde's message when
+/// they refuse a value: `ttl: invalid value: floating point \`-1\`, expected a whole number of
+/// seconds`. serde names a missing field on its own, but not one that holds the wrong thing;
+/// serde_path_to_error would, for 4.3 KB gzipped that the everything build has no room for.
+pub(crate) mod named {
+    use super::*;
+
+    /// `read(d)`, its refusal prefixed with `field`, the field's name in JS. One copy for each
+    /// type read, not for each field: the readers below only name the field.
+    #[inline(never)]
+    fn named<'de, D: Deserializer<'de>, T>(
+        field: &'static str,
+        d: D,
+        read: fn(D) -> Result<T, D::Error>,
+    ) -> Result<T, D::Error> {
+        read(d).map_err(|e| D::Error::custom(format_args!("{field}: {e}")))
+    }
+
+    /// `pub fn reader(d)`: `named(js, d, read)`.
+    macro_rules! readers {
+        ($($reader:ident($js:literal) -> $t:ty = $read:path;)*) => {$(
+            pub(crate) fn $reader<'de, D: Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
+                named($js, d, $read)
+            }
+        )*};
+    }
+
+    readers! {
+        margin_ms("marginMs") -> Option<u64> = whole_millis;
+        min_retry_ms("minRetryMs") -> Option<u64> = whole_millis;
+        max_retry_ms("maxRetryMs") -> Option<u64> = whole_millis;
+        fetch_timeout_ms("fetchTimeoutMs") -> Option<u64> = whole_millis;
+        ttl("ttl") -> Option<u64> = whole_seconds;
+        token("token") -> String = string;
+        expires_in("expiresIn") -> Option<f64> = non_negative;
+        expires_at("expiresAt") -> Option<f64> = non_negative;
+        app_id("appId") -> String = string;
+        app_secret("appSecret") -> String = string;
+        host("host") -> String = string;
+        org_name("orgName") -> String = string;
+        app_name("appName") -> String = string;
+        client_id("clientId") -> String = string;
+        client_secret("clientSecret") -> String = string;
+    }
+}
+
 fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     d.deserialize_option(COUNT)
 }
@@ -287,6 +341,7 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
@@ -322,6 +377,70 @@ mod tests {
                 .command_timeout,
             Some(2)
         );
+    }
+
+    #[test]
+    fn the_token_api_names_each_field_it_refuses() {
+        use crate::core::credentials::{EasemobAppCredentials, FeishuAppCredentials};
+        // Every named field, each given something it refuses while the others are fine.
+        fn check<T: serde::de::DeserializeOwned>(
+            good: serde_json::Value,
+            bad: &[serde_json::Value],
+        ) {
+            assert!(serde_json::from_value::<T>(good.clone()).is_ok(), "{good}");
+            for (field, _) in good.as_object().unwrap() {
+                for wrong in bad {
+                    let mut v = good.clone();
+                    v[field] = wrong.clone();
+                    let Err(e) = serde_json::from_value::<T>(v) else {
+                        continue; // a number field may take some of them
+                    };
+                    let e = e.to_string();
+                    assert!(
+                        e.starts_with(&format!("{field}: ")),
+                        "{field} = {wrong}: {e}"
+                    );
+                }
+            }
+        }
+        let numbers = [
+            json!(-1),
+            json!(1.5),
+            json!("5"),
+            json!(true),
+            json!([]),
+            json!({}),
+        ];
+        let texts = [json!(5), json!(123456.5), json!(true), json!([]), json!({})];
+        check::<TokenCacheOptions>(
+            json!({ "marginMs": 1, "minRetryMs": 2, "maxRetryMs": 3, "fetchTimeoutMs": 4 }),
+            &numbers,
+        );
+        check::<EasemobTokenOptions>(json!({ "ttl": 60 }), &numbers);
+        check::<FetchedToken>(
+            json!({ "token": "t", "expiresIn": 1, "expiresAt": 2 }),
+            &numbers,
+        );
+        check::<FetchedToken>(json!({ "token": "t" }), &texts);
+        check::<FeishuAppCredentials>(json!({ "appId": "a", "appSecret": "s" }), &texts);
+        check::<EasemobAppCredentials>(
+            json!({ "host": "h", "orgName": "o", "appName": "a", "clientId": "c", "clientSecret": "s" }),
+            &texts,
+        );
+        // A string field never repeats what came in its place.
+        let e = serde_json::from_value::<FeishuAppCredentials>(
+            json!({ "appId": "a", "appSecret": 123456 }),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("appSecret: expected a string") && !e.contains("123456"),
+            "{e}"
+        );
+        // A missing one is named by serde.
+        let e =
+            serde_json::from_value::<FeishuAppCredentials>(json!({ "appId": "a" })).unwrap_err();
+        assert!(e.to_string().contains("missing field `appSecret`"), "{e}");
     }
 
     #[test]

@@ -1,7 +1,14 @@
 //! Core errors as JS `Error`s with `name = 'DeskError'` and a `code` property.
 
 use crate::core::error::{DeskError, ErrorCode};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/web/js/common.js")]
+extern "C" {
+    /// What `value` is, in a few words for an error message (`null`, `a number`,
+    /// `the string "#desk"`, `a HTMLDivElement`).
+    pub(crate) fn describe(value: &JsValue) -> String;
+}
 
 /// A JS `Error` whose `name` is `DeskError` and whose `code` is the code's string.
 pub(crate) fn js_error(code: ErrorCode, message: &str) -> JsValue {
@@ -20,7 +27,7 @@ pub(crate) fn js_error(code: ErrorCode, message: &str) -> JsValue {
 /// (`"signal must be an AbortSignal"` → `"signal must be an AbortSignal, got a number"`).
 #[cfg(any(feature = "host", feature = "frame"))]
 pub(crate) fn misuse(needs: &str, value: &JsValue) -> JsValue {
-    let got = super::listeners::describe(value);
+    let got = describe(value);
     js_error(
         ErrorCode::InvalidArgument,
         &[needs, ", got ", &*got].concat(),

@@ -31,9 +31,6 @@ extern "C" {
     pub(crate) fn emit(listeners: &Listeners, key: i32, a: &JsValue, b: &JsValue);
     /// Drop every callback: none is called again, not even by a delivery already running.
     pub(crate) fn clear(listeners: &Listeners);
-    /// What `value` is, in a few words for an error message (`null`, `a number`,
-    /// `the string "#desk"`, `a HTMLDivElement`).
-    pub(crate) fn describe(value: &JsValue) -> String;
 
     /// What `on()` returns: call `off()` to stop receiving. Dropping it does not unsubscribe.
     #[derive(Debug, Clone)]

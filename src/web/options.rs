@@ -7,7 +7,7 @@
 
 use super::error::js_error;
 use crate::core::error::ErrorCode;
-#[cfg(feature = "host")]
+#[cfg(any(feature = "host", feature = "tokens"))]
 use crate::core::options::NumberRule;
 #[cfg(feature = "tokens")]
 use serde::de::DeserializeOwned;
@@ -90,7 +90,6 @@ pub(crate) fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
     value.serialize(&out).unwrap_or(JsValue::UNDEFINED)
 }
 
-#[cfg(any(feature = "host", feature = "frame"))]
 mod by_hand {
     use super::*;
     #[cfg(feature = "host")]
@@ -99,7 +98,7 @@ mod by_hand {
     };
     #[cfg(feature = "frame")]
     use crate::core::options::{FrameOptions, OneOrMore};
-    use crate::web::listeners::describe;
+    use crate::web::error::describe;
 
     /// `object[key]`; `undefined` when `object` is not an object or its getter throws.
     fn field(object: &JsValue, key: &str) -> JsValue {
@@ -128,8 +127,13 @@ mod by_hand {
         Some(field(object, key)).filter(|v| !v.is_undefined() && !v.is_null())
     }
 
-    #[cfg(feature = "host")]
-    fn number<T>(object: &JsValue, key: &str, rule: NumberRule<T>) -> Result<Option<T>, JsValue> {
+    #[cfg(any(feature = "host", feature = "tokens"))]
+    /// `object[key]` as `rule` reads a number; `None` when it is absent, `undefined` or `null`.
+    pub(crate) fn number<T>(
+        object: &JsValue,
+        key: &str,
+        rule: NumberRule<T>,
+    ) -> Result<Option<T>, JsValue> {
         present(object, key)
             .map(|v| {
                 v.as_f64()
@@ -139,6 +143,7 @@ mod by_hand {
             .transpose()
     }
 
+    #[cfg(any(feature = "host", feature = "frame"))]
     fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
         present(object, key)
             .map(|v| v.as_bool().ok_or_else(|| bad(key, "a boolean", &v)))
@@ -264,5 +269,4 @@ mod by_hand {
     }
 }
 
-#[cfg(any(feature = "host", feature = "frame"))]
 pub(crate) use by_hand::*;

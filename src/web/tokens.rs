@@ -8,12 +8,12 @@
 
 use super::error::js_error;
 use super::jsview::JsView;
-use super::options::{js_field, read, read_object, to_js};
+use super::options::{js_field, number, read, read_object, to_js};
 use crate::core::credentials::{
     self, EasemobAppCredentials, FeishuAppCredentials, TokenResponseError,
 };
 use crate::core::error::ErrorCode;
-use crate::core::options::{EasemobTokenOptions, FetchedToken, TokenCacheOptions};
+use crate::core::options::{FetchedToken, TokenCacheOptions, WHOLE_SECONDS};
 use crate::core::token as core_token;
 use crate::core::token_cache::{Fetched, Lookup, RetryReason, Ticket, TokenCache as CoreCache};
 use core::cell::RefCell;
@@ -254,8 +254,10 @@ pub fn easemob_token_request(
     #[wasm_bindgen(unchecked_param_type = "EasemobAppCredentials")] credentials: JsValue,
 ) -> Result<JsValue, JsValue> {
     let creds: EasemobAppCredentials = read_object(&credentials, "the credentials")?;
-    let options: EasemobTokenOptions = read_object(&credentials, "the credentials")?;
-    Ok(to_js(&creds.token_request(options.ttl)?))
+    // One number besides the credentials, read as the pages read their options: a second
+    // serde-wasm-bindgen struct would cost the everything build 0.3 KB gzipped.
+    let ttl = number(&credentials, "ttl", WHOLE_SECONDS)?;
+    Ok(to_js(&creds.token_request(ttl)?))
 }
 
 /// A response argument: a parsed object, or JSON text (parsed here).
@@ -349,8 +351,7 @@ impl Shared {
 #[derive(Debug)]
 struct State {
     cache: CoreCache,
-    /// The running fetch: a promise that never rejects and resolves to the token (a string) or
-    /// the error (an object).
+    /// The running fetch: a promise of the token that every caller waiting for it gets.
     in_flight: Option<(Ticket, Promise)>,
     /// Why the last fetch failed, for `RETRY_LATER` errors.
     last_error: Option<JsValue>,
@@ -413,12 +414,11 @@ fn fetch_error(thrown: JsValue) -> JsValue {
 }
 
 /// Run one fetch: call the fetch function, wait for it and read its result, and record the
-/// outcome. Resolves to the token (a string) or the error (an object); never rejects, so a
-/// background refresh no one waits for cannot surface as an unhandled rejection.
+/// outcome: the token, or the error.
 ///
 /// A fetch still pending after `fetchTimeoutMs` (real time) fails with `FETCH_FAILED`, so the
 /// callers waiting for it are not left hanging by a request that never settles.
-async fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> JsValue {
+async fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> Result<JsValue, JsValue> {
     let returned = match shared.fetch_token.call0(&JsValue::UNDEFINED) {
         Ok(returned) => returned,
         Err(thrown) => return record(&shared, ticket, Err(fetch_error(thrown))),
@@ -451,12 +451,12 @@ async fn run_fetch(shared: Rc<Shared>, ticket: Ticket) -> JsValue {
     record(&shared, ticket, result)
 }
 
-/// Record how fetch `ticket` ended; returns the token (a string) or the error (an object).
+/// Record how fetch `ticket` ended; returns the token (a string) or the error.
 fn record(
     shared: &Shared,
     ticket: Ticket,
     result: Result<(String, Option<u64>), JsValue>,
-) -> JsValue {
+) -> Result<JsValue, JsValue> {
     let now = shared.now();
     let mut state = shared.state.borrow_mut();
     if state.in_flight.as_ref().is_some_and(|(t, _)| *t == ticket) {
@@ -468,7 +468,7 @@ fn record(
                 // A stale token still answers the callers who waited for this fetch.
                 Fetched::Stored | Fetched::Stale => {
                     state.last_error = None;
-                    JsValue::from_str(&token)
+                    Ok(JsValue::from_str(&token))
                 }
                 Fetched::Unusable => {
                     let error = js_error(
@@ -476,7 +476,7 @@ fn record(
                         "the fetched token has already expired",
                     );
                     state.last_error = Some(error.clone());
-                    error
+                    Err(error)
                 }
             }
         }
@@ -484,20 +484,14 @@ fn record(
             if state.cache.failed(ticket, now).is_some() {
                 state.last_error = Some(error.clone());
             }
-            error
+            Err(error)
         }
     }
 }
 
-/// A caller's promise over the shared outcome of a fetch.
-fn settle(outcome: &Promise) -> Promise {
-    let outcome = JsFuture::from(outcome.clone());
-    future_to_promise(async move {
-        match outcome.await {
-            Ok(token) if token.is_string() => Ok(token),
-            Ok(error) | Err(error) => Err(error),
-        }
-    })
+thread_local! {
+    /// A callback that does nothing, to mark a promise's rejection as handled.
+    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
 }
 
 #[wasm_bindgen(js_class = TokenCache)]
@@ -535,13 +529,13 @@ impl JsTokenCache {
         match lookup {
             Lookup::Cached(token) => Promise::resolve(&JsValue::from_str(&token)),
             Lookup::Refresh { token, ticket } => {
-                // The outcome promise never rejects: leaving it unobserved is safe.
+                // Its rejection is marked handled (`start`): leaving it unobserved is safe.
                 let _ = self.start(ticket);
                 Promise::resolve(&JsValue::from_str(&token))
             }
-            Lookup::Fetch(ticket) => settle(&self.start(ticket)),
+            Lookup::Fetch(ticket) => self.start(ticket),
             Lookup::Wait => match self.shared.state.borrow().in_flight.as_ref() {
-                Some((_, outcome)) => settle(outcome),
+                Some((_, outcome)) => outcome.clone(),
                 None => Promise::reject(&js_error(
                     ErrorCode::FetchFailed,
                     "the token fetch was lost",
@@ -587,7 +581,12 @@ impl JsTokenCache {
         let shared = Rc::clone(&self.shared);
         let outcome = future_to_promise(async move {
             JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await?;
-            Ok(run_fetch(shared, ticket).await)
+            run_fetch(shared, ticket).await
+        });
+        // Every caller who waits gets this promise; a refresh that no one waits for must not
+        // surface as an unhandled rejection when it fails.
+        IGNORE.with(|ignore| {
+            let _ = outcome.catch(ignore);
         });
         self.shared.state.borrow_mut().in_flight = Some((ticket, outcome.clone()));
         outcome
