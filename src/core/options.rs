@@ -255,6 +255,10 @@ impl<'de, T> Visitor<'de> for NumberRule<T> {
     fn visit_f64<E: Error>(self, n: f64) -> Result<Option<T>, E> {
         match (self.accept)(n) {
             Some(v) => Ok(Some(v)),
+            // `-1`, as JS code wrote it, rather than serde's `-1.0`.
+            None if super::text::is_whole(n) && n.abs() <= MAX_SAFE_INTEGER as f64 => {
+                Err(E::invalid_value(Unexpected::Signed(n as i64), &self))
+            }
             None => Err(E::invalid_value(Unexpected::Float(n), &self)),
         }
     }
@@ -370,6 +374,10 @@ mod tests {
         assert!(e.contains("expected a whole number of milliseconds"), "{e}");
         let e = read::<EasemobTokenOptions>(r#"{ "ttl": -1 }"#).unwrap_err();
         assert!(e.contains("expected a whole number of seconds"), "{e}");
+        // A whole number is shown as JS code wrote it, a fraction as it is.
+        assert!(e.starts_with("ttl: invalid value: integer `-1`,"), "{e}");
+        let e = read::<EasemobTokenOptions>(r#"{ "ttl": -1.5 }"#).unwrap_err();
+        assert!(e.contains("`-1.5`"), "{e}");
         assert!(read::<HostOptions>(r#"{ "queueLimit": 2.5 }"#).is_err());
         assert_eq!(
             read::<HostOptions>(r#"{ "commandTimeout": 2.5 }"#)

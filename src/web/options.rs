@@ -18,10 +18,10 @@ use wasm_bindgen::JsCast;
 /// Read `value`, an options argument, as `T`: `undefined` or `null` is `T::default()`, any
 /// other value that is not an object is refused (its text is never repeated: it may be a
 /// secret). A bad field throws `INVALID_ARGUMENT` with serde's message after `what`: a
-/// missing field by its name (``the credentials: missing field `appSecret` ``), a wrong one by
-/// what was expected (`TokenCache options: invalid value: floating point `-1`, expected a whole
-/// number of milliseconds`). serde_path_to_error would name every bad field, for 4.5 KB
-/// gzipped that the everything build cannot spare (it would be over 100 KB). Fields `T` does not
+/// missing field by its name (``the credentials: missing field `appSecret` ``), a wrong one
+/// named by the core's field readers ([`crate::core::options`]'s `named`:
+/// ``TokenCache options: marginMs: invalid value: integer `-1`, expected a whole number of
+/// milliseconds``). Fields `T` does not
 /// name are not read.
 ///
 /// Called with no borrow held: reading a field runs the page's getters.
