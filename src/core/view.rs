@@ -27,58 +27,6 @@ pub enum Kind {
     Other,
 }
 
-/// What a decoder learns of a field that it checks but never keeps or reads into: its kind, and
-/// its number or its boolean. A view over JS values reads it without taking the value itself
-/// into wasm.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Peek {
-    /// The field's kind ([`Kind::Undefined`] when it is absent).
-    pub kind: Kind,
-    /// Its number, or its boolean as 1 or 0, as `kind` says.
-    scalar: f64,
-}
-
-impl Peek {
-    /// An absent field.
-    pub const ABSENT: Peek = Peek {
-        kind: Kind::Undefined,
-        scalar: 0.0,
-    };
-
-    /// A field of kind `kind` whose number, or boolean as 1 or 0, is `scalar`.
-    pub fn new(kind: Kind, scalar: f64) -> Peek {
-        Peek { kind, scalar }
-    }
-
-    /// What `v`, a field as [`View::field`] answers it, is.
-    pub fn of<V: View>(v: Option<V>) -> Peek {
-        let Some(v) = v else {
-            return Peek::ABSENT;
-        };
-        let scalar = match v.kind() {
-            Kind::Number => v.number().unwrap_or(0.0),
-            Kind::Bool => f64::from(u8::from(v.boolean() == Some(true))),
-            _ => 0.0,
-        };
-        Peek::new(v.kind(), scalar)
-    }
-
-    /// The number, if the field is one.
-    pub fn number(self) -> Option<f64> {
-        (self.kind == Kind::Number).then_some(self.scalar)
-    }
-
-    /// The boolean, if the field is one.
-    pub fn boolean(self) -> Option<bool> {
-        (self.kind == Kind::Bool).then_some(self.scalar != 0.0)
-    }
-
-    /// Whether the field is absent, `undefined` or `null`.
-    pub fn is_nullish(self) -> bool {
-        matches!(self.kind, Kind::Undefined | Kind::Null)
-    }
-}
-
 /// A string longer than the limit asked of [`View::string_within`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooLong;
@@ -124,11 +72,21 @@ pub trait View: Sized {
         self.field(key).is_some_and(|v| v.is_str(s))
     }
 
-    /// The named field's kind and its number or boolean, as [`field`](Self::field) would
-    /// answer them, for a field that is checked and never kept: a view over JS values reads
-    /// it without taking the value into wasm.
-    fn peek(&self, key: &'static str) -> Peek {
-        Peek::of(self.field(key))
+    /// The named field's kind ([`Kind::Undefined`] when it is absent).
+    fn kind_at(&self, key: &'static str) -> Kind {
+        self.field(key).map_or(Kind::Undefined, |v| v.kind())
+    }
+
+    /// The named field's number, if it is one and not NaN (which no number of the protocol may
+    /// be; a decoder that must tell NaN from a non-number asks [`kind_at`](Self::kind_at)). A
+    /// view over JS values reads it in one call, without taking the value into wasm.
+    fn number_at(&self, key: &'static str) -> Option<f64> {
+        self.field(key)?.number().filter(|n| !n.is_nan())
+    }
+
+    /// Whether the named field is `true`, in one call for a view over JS values.
+    fn flag(&self, key: &'static str) -> bool {
+        self.field(key).and_then(|v| v.boolean()) == Some(true)
     }
 
     /// Whether this is a plain object (not an array, not null).
@@ -175,20 +133,20 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn peek_answers_what_field_would() {
-        let msg = json!({ "n": 3.5, "yes": true, "no": false, "nil": null, "s": "x", "a": [1] });
+    fn field_helpers_answer_what_field_would() {
+        let msg =
+            json!({ "n": 3.5, "yes": true, "no": false, "nil": null, "s": "x", "a": [1], "o": {} });
         let v = &msg;
-        assert_eq!(v.peek("n").number(), Some(3.5));
-        assert_eq!(v.peek("n").boolean(), None);
-        assert_eq!(v.peek("yes").boolean(), Some(true));
-        assert_eq!(v.peek("no").boolean(), Some(false));
-        assert_eq!(v.peek("no").number(), None);
-        assert!(v.peek("nil").is_nullish() && v.peek("absent").is_nullish());
-        assert_eq!(v.peek("absent").kind, Kind::Undefined);
-        assert_eq!(v.peek("s").kind, Kind::String);
-        assert_eq!(v.peek("a").kind, Kind::Array);
-        assert!(!v.peek("s").is_nullish());
+        assert_eq!(v.number_at("n"), Some(3.5));
+        assert_eq!(v.number_at("yes"), None);
+        assert_eq!(v.number_at("absent"), None);
+        assert!(v.flag("yes"));
+        assert!(!v.flag("no") && !v.flag("n") && !v.flag("absent"));
+        assert_eq!(v.kind_at("nil"), Kind::Null);
+        assert_eq!(v.kind_at("absent"), Kind::Undefined);
+        assert_eq!(v.kind_at("s"), Kind::String);
         // A value that is not an object has no fields.
-        assert_eq!((&json!(7)).peek("n").kind, Kind::Undefined);
+        assert_eq!((&json!(7)).kind_at("n"), Kind::Undefined);
+        assert_eq!((&json!([3])).number_at("0"), None);
     }
 }

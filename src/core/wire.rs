@@ -23,7 +23,7 @@
 //! Decoders read through [`View`] and never panic, whatever the input: a value that is not what
 //! the protocol says gives a [`DecodeError`] naming the field, never a partial result.
 
-use super::view::{Kind, Peek, TooLong, View};
+use super::view::{Kind, TooLong, View};
 use core::fmt;
 
 /// The `source` marker every workstation envelope carries.
@@ -325,10 +325,40 @@ fn count(v: Option<f64>, field: &'static str) -> Result<u64, DecodeError> {
     }
 }
 
-fn required_count(p: Peek, field: &'static str) -> Result<u64, DecodeError> {
-    match p.kind {
-        Kind::Undefined => err(field, Problem::Missing),
-        _ => count(p.number(), field),
+/// The number at `key` (NaN included), or the kind of what is there instead. The usual case,
+/// a number, takes one read ([`View::number_at`]); the kind is read only when it is not one.
+fn number_or_kind<V: View>(v: &V, key: &'static str) -> Result<f64, Kind> {
+    match v.number_at(key) {
+        Some(n) => Ok(n),
+        None => match v.kind_at(key) {
+            Kind::Number => Ok(f64::NAN),
+            k => Err(k),
+        },
+    }
+}
+
+/// A required count at `key`.
+fn required_count<V: View>(
+    v: &V,
+    key: &'static str,
+    field: &'static str,
+) -> Result<u64, DecodeError> {
+    match number_or_kind(v, key) {
+        Ok(n) => count(Some(n), field),
+        Err(Kind::Undefined) => err(field, Problem::Missing),
+        Err(_) => count(None, field),
+    }
+}
+
+/// An optional count at `key`: `None` when absent or `null`.
+fn optional_count<V: View>(
+    v: &V,
+    key: &'static str,
+    field: &'static str,
+) -> Result<Option<u64>, DecodeError> {
+    match number_or_kind(v, key) {
+        Err(Kind::Undefined | Kind::Null) => Ok(None),
+        n => count(n.ok(), field).map(Some),
     }
 }
 
@@ -463,7 +493,7 @@ fn event_data<V: View>(ty: EventType, data: Option<V>) -> Result<(Event<V>, Kept
     let event = match ty {
         EventType::UnreadMessageCount => {
             let total_unread_count =
-                required_count(data.peek("totalUnreadCount"), "data.totalUnreadCount")?;
+                required_count(&data, "totalUnreadCount", "data.totalUnreadCount")?;
             threads = data.field("unreadThreads");
             let list = threads
                 .as_ref()
@@ -593,15 +623,14 @@ pub(crate) fn decode_frame<V: View>(
         };
         (EventType::parse(&ty), ty)
     };
-    let t = msg.peek("timestamp");
-    match t.number() {
-        Some(n) if n.is_finite() => {}
-        None if t.is_nullish() => {}
+    match number_or_kind(msg, "timestamp") {
+        Ok(n) if n.is_finite() => {}
+        Err(Kind::Undefined | Kind::Null) => {}
         _ => return err("timestamp", Problem::WrongType("a number")),
     }
     if let Some(et) = event_type {
         let (event, kept) = event_data(et, msg.field("data"))?;
-        let replay = msg.peek("replay").boolean() == Some(true);
+        let replay = msg.flag("replay");
         let message = if replay {
             FrameMessage::Replay(event)
         } else {
@@ -612,23 +641,18 @@ pub(crate) fn decode_frame<V: View>(
     let message = match ty.as_str() {
         READY => {
             let data = object(msg.field("data"), "data")?;
-            let protocol = required_count(data.peek("protocol"), "data.protocol")?;
-            let flag = |name: &'static str| data.peek(name).boolean() == Some(true);
-            let instance = match data.peek("instance") {
-                p if p.is_nullish() => None,
-                p => Some(count(p.number(), "data.instance")?),
-            };
+            let protocol = required_count(&data, "protocol", "data.protocol")?;
             FrameMessage::Ready {
                 protocol: protocol.min(u32::MAX as u64) as u32,
-                ack: flag("ack"),
-                port: flag("port"),
-                instance,
+                ack: data.flag("ack"),
+                port: data.flag("port"),
+                instance: optional_count(&data, "instance", "data.instance")?,
             }
         }
         COMMAND_RESULT => {
             let data = object(msg.field("data"), "data")?;
-            let id = required_count(data.peek("id"), "data.id")?;
-            let ok = match data.peek("ok").boolean() {
+            let id = required_count(&data, "id", "data.id")?;
+            let ok = match data.field("ok").and_then(|ok| ok.boolean()) {
                 Some(ok) => ok,
                 None => return err("data.ok", Problem::WrongType("a boolean")),
             };
@@ -713,10 +737,7 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
     if !is_host_type(&ty) {
         return Ok(FromHost::Unknown);
     }
-    let id = match msg.peek("id") {
-        p if p.is_nullish() => None,
-        p => Some(count(p.number(), "id")?),
-    };
+    let id = optional_count(msg, "id", "id")?;
     let status = |s| {
         Ok(FromHost::Message(HostMessage::Command {
             command: Command::SetAgentStatus(s),
@@ -752,13 +773,13 @@ pub fn decode_from_host<V: View>(msg: &V) -> Result<FromHost, DecodeError> {
         }
         HELLO => {
             let data = msg.field("data").filter(|d| d.is_object());
-            let field = |name: &'static str| data.as_ref().map_or(Peek::ABSENT, |d| d.peek(name));
-            let protocol = field("protocol").number().unwrap_or(0.0);
-            let flag = |name: &'static str| field(name).boolean() == Some(true);
+            let number = |name: &'static str| data.as_ref().and_then(|d| d.number_at(name));
+            let protocol = number("protocol").unwrap_or(0.0);
+            let flag = |name: &'static str| data.as_ref().is_some_and(|d| d.flag(name));
             Ok(FromHost::Message(HostMessage::Hello {
                 resync: flag("resync"),
                 port: flag("port"),
-                host: count(field("host").number(), "data.host").ok(),
+                host: count(number("host"), "data.host").ok(),
                 protocol: if protocol.is_finite() && protocol >= 0.0 {
                     protocol.min(u32::MAX as f64) as u32
                 } else {

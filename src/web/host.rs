@@ -80,7 +80,8 @@ pub(crate) struct HostInner {
     ports: Vec<(web_sys::MessagePort, MessageListener)>,
     /// The port transferred with the message being handled, for [`Action::AdoptPort`].
     transferred: Option<web_sys::MessagePort>,
-    /// The workstation's origin as a JS string, to compare `event.origin` with.
+    /// The workstation's origin as a JS string, to post to (the message listener keeps a copy,
+    /// to compare `event.origin` with).
     origin_js: JsValue,
     /// The host's mark on its iframe; its random id names the host in `bytedesk_hello` (a
     /// workstation keeps the port it handed to the same host, and makes a new one for another).
@@ -220,7 +221,12 @@ impl DeskHost {
             origin_js,
             owner,
         }));
-        let on_message = on_window_message(&window, &inner, on_message);
+        // The iframe and the origin never change: the listener keeps its own references to
+        // them rather than copying them out of the state on every message.
+        let (frame, origin) = (iframe.clone(), inner.borrow().origin_js.clone());
+        let on_message = on_window_message(&window, &inner, move |inner, event| {
+            on_message(inner, event, &frame, &origin)
+        });
         let weak = Rc::downgrade(&inner);
         let on_load = listen(&iframe, "load", move || {
             if let Some(inner) = weak.upgrade() {
@@ -775,13 +781,16 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
 /// Ports read at once: the one in use and the one before it.
 const MAX_PORTS: usize = 2;
 
-fn on_message(inner: &Rc<RefCell<HostInner>>, event: &web_sys::MessageEvent) {
+/// A message on the window: handled only if it came from `iframe`'s window (its workstation's
+/// origin, `origin`, is checked by the session).
+fn on_message(
+    inner: &Rc<RefCell<HostInner>>,
+    event: &web_sys::MessageEvent,
+    iframe: &web_sys::HtmlIFrameElement,
+    origin: &JsValue,
+) {
     let inner = inner.clone();
-    let (iframe, origin) = {
-        let i = inner.borrow();
-        (i.iframe.clone(), i.origin_js.clone())
-    };
-    let (sender, message) = message_from(event, &iframe, &origin);
+    let (sender, message) = message_from(event, iframe, origin);
     if sender == Sender::OtherWindow {
         return;
     }

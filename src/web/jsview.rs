@@ -1,7 +1,8 @@
 //! [`View`] over JS values: the decoders read fields straight from the received object.
 //!
-//! Fields are read with js-sys's `Reflect` and wasm-bindgen's own conversions; one small snippet
-//! (`kind` in js/common.js) sorts a value into a [`Kind`] in one call. Property names and the
+//! Fields are read with small snippets in js/common.js that return values (`get`, and `is` and
+//! `num`, which read a field and check it in the same call) and wasm-bindgen's own
+//! conversions; `kind` sorts a value into a [`Kind`] in one call. Property names and the
 //! protocol's fixed strings are made into JS strings once each ([`js_key`]), not on every read.
 
 use crate::core::view::{Kind, TooLong, View};
@@ -36,9 +37,15 @@ extern "C" {
     fn kind_index(v: &JsValue) -> u8;
     /// `o[k]`; `undefined` when it cannot be read (its getter throws). What `Reflect.get` does
     /// for an object, without the exception wasm-bindgen would catch and hand over on every call
-    /// of a `catch` import (`js_sys::Reflect::get` is one): the readers' most frequent call.
+    /// of a `catch` import (`js_sys::Reflect::get` is one).
     #[wasm_bindgen(js_name = get)]
     fn get_key(o: &JsValue, k: &JsValue) -> JsValue;
+    /// Whether `o[k] === v` (read as `get` reads).
+    #[wasm_bindgen(js_name = is)]
+    fn is_key(o: &JsValue, k: &JsValue, v: &JsValue) -> bool;
+    /// `o[k]` if it is a number, else NaN.
+    #[wasm_bindgen(js_name = num)]
+    fn num_key(o: &JsValue, k: &JsValue) -> f64;
 }
 
 /// The kinds `kind` sorts values into, by index.
@@ -109,14 +116,13 @@ pub(crate) fn message_from(
     iframe: &web_sys::HtmlIFrameElement,
     origin: &JsValue,
 ) -> (Sender, JsView) {
-    let from_frame = match (iframe.content_window(), event.source()) {
-        (Some(window), Some(source)) => JsValue::from(window) == JsValue::from(source),
-        _ => false,
-    };
+    let from_frame = iframe
+        .content_window()
+        .is_some_and(|window| is_key(event, &js_key("source"), &window));
     if !from_frame {
         return (Sender::OtherWindow, JsView::new(JsValue::UNDEFINED));
     }
-    let sender = if get(event, "origin") == *origin {
+    let sender = if is_key(event, &js_key("origin"), origin) {
         Sender::Expected
     } else {
         Sender::OtherOrigin
@@ -141,7 +147,19 @@ impl View for JsView {
 
     fn field_is(&self, key: &'static str, s: &'static str) -> bool {
         // Compared in JS, whatever the field holds: no copy into wasm, no kind to sort.
-        self.has_fields() && get(&self.value, key) == js_key(s)
+        self.has_fields() && is_key(&self.value, &js_key(key), &js_key(s))
+    }
+
+    fn number_at(&self, key: &'static str) -> Option<f64> {
+        if !self.has_fields() {
+            return None;
+        }
+        let n = num_key(&self.value, &js_key(key));
+        (!n.is_nan()).then_some(n)
+    }
+
+    fn flag(&self, key: &'static str) -> bool {
+        self.has_fields() && is_key(&self.value, &js_key(key), &JsValue::TRUE)
     }
 
     fn is_str(&self, s: &'static str) -> bool {

@@ -163,7 +163,7 @@ impl Drop for MessageListener {
 pub(crate) fn on_window_message<T: 'static>(
     window: &web_sys::Window,
     state: &Rc<RefCell<T>>,
-    handle: fn(&Rc<RefCell<T>>, &web_sys::MessageEvent),
+    handle: impl Fn(&Rc<RefCell<T>>, &web_sys::MessageEvent) + 'static,
 ) -> MessageListener {
     let state = state.clone();
     messages(window, move |event| handle(&state, event))

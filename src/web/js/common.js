@@ -1,6 +1,6 @@
-// What both sides call into JS for: a value's kind, a post, the app's callbacks. The wasm reads
-// message fields itself (src/web/jsview.rs); this sorts a value into one of jsview.rs's KINDS in
-// one call: undefined, null, boolean, number, string, array, object, anything else.
+// What both sides call into JS for: message fields, a post, the app's callbacks. The wasm reads
+// message fields through these (src/web/jsview.rs); `kind` sorts a value into one of jsview.rs's
+// KINDS in one call: undefined, null, boolean, number, string, array, object, anything else.
 export function kind(v) {
   switch (typeof v) {
     case 'undefined': return 0;
@@ -16,6 +16,13 @@ export function kind(v) {
 // o[k], or undefined when o's getter throws.
 export function get(o, k) {
   try { return o[k]; } catch (_) { return undefined; }
+}
+// Whether o[k] is v (===).
+export function is(o, k, v) { return get(o, k) === v; }
+// o[k] if it is a number, else NaN.
+export function num(o, k) {
+  const v = get(o, k);
+  return typeof v === 'number' ? v : NaN;
 }
 // A post, for host.js, frame.js and the host's own messages: m on `to`, a port when origin
 // is undefined, else a window, to that origin only (never '*'). A failure to post is ignored.
