@@ -13,6 +13,7 @@ use std::rc::Rc;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -573,4 +574,183 @@ async fn misused_subscriptions_and_command_options_are_refused_with_a_desk_error
     let p: js_sys::Promise = f.call1(&JsValue::NULL, &js_host).unwrap().unchecked_into();
     assert_eq!(outcome(&p).await, json!({ "ok": true }));
     assert_eq!(reports(&h, "pageerror"), Vec::<Value>::new());
+}
+
+// 8. The page's own getters: reading a field of a message may run the page's code.
+
+/// The field names the decoders read. Most are absent from any one message, and a page's getter
+/// on `Object.prototype` under such a name runs while deskbridge reads that message.
+const READ_FIELDS: [&str; 29] = [
+    "ack",
+    "action",
+    "agentInfo",
+    "avatar",
+    "code",
+    "content",
+    "createdAt",
+    "data",
+    "error",
+    "host",
+    "id",
+    "instance",
+    "nickname",
+    "ok",
+    "port",
+    "protocol",
+    "replay",
+    "resync",
+    "status",
+    "thread",
+    "threadUid",
+    "timestamp",
+    "topic",
+    "totalUnreadCount",
+    "type",
+    "uid",
+    "unhandled",
+    "unreadThreads",
+    "user",
+];
+
+/// Accessors on this page's `Object.prototype` for `names` whose getter calls `host` (reads
+/// three of its getters and sends a command) and records what that threw; the setter makes an
+/// own property, as a page's polyfill would. Returns `{ disarm(), settled() }`: `disarm()`
+/// removes them and returns `{ fired, failures }`; `settled()` waits for the commands sent.
+const TRAPS: &str = "
+  let armed = true, inside = false, fired = 0;
+  const failures = [], pending = [];
+  const get = () => {
+    if (!armed || inside) return undefined;
+    inside = true;
+    fired++;
+    try {
+      void host.transport; void host.unreadThreads; void host.connected;
+      pending.push(host.refreshThreads().then(() => 'ok', (e) => `${e.code}: ${e.message}`));
+    } catch (e) {
+      failures.push(String(e));
+    } finally {
+      inside = false;
+    }
+    return undefined;
+  };
+  for (const name of names) {
+    Object.defineProperty(Object.prototype, name, { configurable: true, get, set(v) {
+      Object.defineProperty(this, name, { value: v, writable: true, enumerable: true, configurable: true });
+    } });
+  }
+  return {
+    disarm() {
+      armed = false;
+      for (const name of names) delete Object.prototype[name];
+      return { fired, failures };
+    },
+    settled: () => Promise.all(pending),
+  };";
+
+#[wasm_bindgen_test]
+async fn page_getters_that_call_the_host_while_it_reads_a_message_break_nothing() {
+    // Messages on the MessageChannel port, and on the window (a workstation without a port).
+    for (extra, transport) in [(json!({}), "port"), (json!({ "nochannel": 1 }), "window")] {
+        let h = prepare(DESK, WORKSTATION, desk_params(extra));
+        let (host, rec) = attach_recording(&h, json!({}), &NAMES);
+        mount_until_ready(&h, &rec).await;
+        let host = JsValue::from(host);
+        let get = |name: &str| js_sys::Reflect::get(&host, &name.into()).unwrap();
+        wait_until(transport, 5000.0, || get("transport") == transport).await;
+        let errors = PageErrors::watch();
+        let traps = js_sys::Function::new_with_args("host, names", TRAPS)
+            .call2(&JsValue::NULL, &host, &to_js(&json!(READ_FIELDS)))
+            .unwrap();
+        let call = |f: &str| {
+            let f = js_sys::Reflect::get(&traps, &f.into()).unwrap();
+            f.unchecked_into::<js_sys::Function>()
+                .call0(&traps)
+                .unwrap()
+        };
+        // Events of two kinds from the workstation, and the answer to a command of the host's.
+        emit(
+            &h,
+            "emitUnreadCount",
+            json!([3, [{ "uid": "t1", "topic": "x" }]]),
+        )
+        .await;
+        emit(&h, "emitAgentStatus", json!(["BUSY"])).await;
+        let busy = get("setBusy")
+            .unchecked_into::<js_sys::Function>()
+            .call0(&host)
+            .unwrap();
+        assert_eq!(outcome(busy.unchecked_ref()).await, json!({ "ok": true }));
+        wait_until("both events", 5000.0, || {
+            count_of(&rec, "unread_message_count") == 1
+                && count_of(&rec, "agent_status_changed") == 1
+        })
+        .await;
+        let result = from_js(&call("disarm"));
+        assert!(
+            result["fired"].as_u64() > Some(0),
+            "no getter ran: {result}"
+        );
+        assert_eq!(
+            result["failures"],
+            json!([]),
+            "{transport}: a call from a getter failed"
+        );
+        let settled = JsFuture::from(call("settled").unchecked_into::<js_sys::Promise>()).await;
+        let settled = from_js(&settled.unwrap());
+        let all_ok = settled.as_array().unwrap().iter().all(|s| s == "ok");
+        assert!(all_ok, "{transport}: commands sent from getters: {settled}");
+        assert_eq!(errors.stop(), json!([]), "nothing thrown into the page");
+        assert_eq!(count_of(&rec, "error"), 0);
+        // And it goes on working.
+        emit(&h, "emitUnreadCount", json!([4, []])).await;
+        wait_until("the next event", 5000.0, || {
+            count_of(&rec, "unread_message_count") == 2
+        })
+        .await;
+        get("destroy")
+            .unchecked_into::<js_sys::Function>()
+            .call0(&host)
+            .unwrap();
+        h.close();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn page_getters_that_call_the_frame_while_it_reads_a_command_break_nothing() {
+    for (extra, transport) in [(json!({}), "port"), (json!({ "nochannel": 1 }), "window")] {
+        let (h, host, _rec) = connected(extra, json!({})).await;
+        // A workstation that announced itself before it heard the host hands its port over
+        // right after.
+        wait_until(transport, 5000.0, || host.transport() == transport).await;
+        post(&h, json!({ "fixture": "trap", "names": READ_FIELDS }));
+        wait_reports(&h, "trapped", 1).await;
+        // Commands with and without data, and with data whose fields are checked.
+        for command in [
+            host.set_busy(None),
+            host.refresh_threads(None),
+            host.clear_unread_count("t1".into(), None),
+        ] {
+            assert_eq!(
+                outcome(&command).await,
+                json!({ "ok": true }),
+                "{transport}"
+            );
+        }
+        wait_reports(&h, "command", 3).await;
+        post(&h, json!({ "fixture": "untrap" }));
+        let result = wait_reports(&h, "untrapped", 1).await.remove(0);
+        assert!(
+            result["fired"].as_u64() > Some(0),
+            "no getter ran: {result}"
+        );
+        assert_eq!(
+            result["failures"],
+            json!([]),
+            "{transport}: a call from a getter failed"
+        );
+        assert_eq!(reports(&h, "pageerror"), Vec::<Value>::new());
+        still_works(&h, &host).await;
+        host.destroy();
+        h.close();
+    }
 }

@@ -185,10 +185,26 @@ impl<E> FrameSession<E> {
         if self.destroyed || !from_parent {
             return Inbound::Ignore;
         }
+        self.receive_decoded(origin, from_parent, decode_from_host(message))
+    }
+
+    /// [`receive`](Self::receive) for a message decoded beforehand with [`decode_from_host`]:
+    /// what the session makes of a message depends only on the message, so a browser layer
+    /// decodes it while it holds no borrow of the session. Reading a field of a JS object may
+    /// run the page's own code (a getter on `Object.prototype`), which may call this side.
+    pub fn receive_decoded(
+        &mut self,
+        origin: &str,
+        from_parent: bool,
+        decoded: Result<FromHost, DecodeError>,
+    ) -> Inbound {
+        if self.destroyed || !from_parent {
+            return Inbound::Ignore;
+        }
         let Some(origin) = self.allowlist.allows_str(origin) else {
             return Inbound::Ignore;
         };
-        match decode_from_host(message) {
+        match decoded {
             Err(e) => Inbound::Refuse(e),
             Ok(FromHost::Unknown) => Inbound::Ignore,
             Ok(FromHost::Message(HostMessage::Hello {
@@ -245,10 +261,19 @@ impl<E> FrameSession<E> {
         if self.destroyed || self.port != PortState::Active {
             return Inbound::Ignore;
         }
+        self.receive_port_decoded(decode_from_host(message))
+    }
+
+    /// [`receive_port`](Self::receive_port) for a message decoded beforehand, as
+    /// [`receive_decoded`](Self::receive_decoded) is for the window.
+    pub fn receive_port_decoded(&mut self, decoded: Result<FromHost, DecodeError>) -> Inbound {
+        if self.destroyed || self.port != PortState::Active {
+            return Inbound::Ignore;
+        }
         let Some(origin) = self.parent.clone() else {
             return Inbound::Ignore;
         };
-        match decode_from_host(message) {
+        match decoded {
             Err(e) => Inbound::Refuse(e),
             Ok(FromHost::Message(HostMessage::Command { command, id })) => Inbound::Command {
                 command,

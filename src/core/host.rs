@@ -36,7 +36,9 @@ use super::collections::{Queue, VecMap};
 use super::error::{DeskError, ErrorCode};
 use super::origin::Origin;
 use super::view::View;
-use super::wire::{decode_frame, Command, DecodeError, Event, FrameMessage, FromFrame, PROTOCOL};
+use super::wire::{
+    decode_frame, Command, DecodeError, Event, FrameMessage, FromFrame, Kept, PROTOCOL,
+};
 
 /// Time in milliseconds since the epoch, as the browser's `Date.now()` gives it.
 pub type Millis = u64;
@@ -253,6 +255,42 @@ impl<V> Received<V> {
             actions: Vec::new(),
             data: None,
         }
+    }
+}
+
+/// Where a message reached the host, for [`HostSession::receive_decoded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via<'a> {
+    /// The frame's window, at the workstation's origin (the browser layer compared the two).
+    Window,
+    /// The frame's window, at this origin (`event.origin`), which the session compares.
+    WindowAt(&'a str),
+    /// The adopted `MessagePort`.
+    Port,
+}
+
+/// A message from the frame, decoded and not yet applied to a session: what the session makes
+/// of it depends only on the message, so a browser layer decodes it first, with no borrow of
+/// the session held, and then hands it over ([`HostSession::receive_decoded`]).
+#[derive(Debug)]
+pub struct Incoming<V>(Result<(FromFrame<V>, Option<Kept<V>>), DecodeError>);
+
+impl<V: View> Incoming<V> {
+    /// Decode `message`, which the frame posted.
+    pub fn decode(message: &V) -> Incoming<V> {
+        Incoming(decode_frame(message))
+    }
+
+    /// Whether it is a `bytedesk_ready` that says a port came with it: only then does the
+    /// browser layer need to look at `event.ports`.
+    pub fn says_port(&self) -> bool {
+        matches!(
+            self.0,
+            Ok((
+                FromFrame::Message(FrameMessage::Ready { port: true, .. }),
+                _
+            ))
+        )
     }
 }
 
@@ -687,7 +725,7 @@ impl<V: View + Clone> HostSession<V> {
         if self.destroyed {
             return Received::nothing();
         }
-        self.decode(message, port_attached)
+        self.apply(Incoming::decode(message), port_attached)
     }
 
     /// A message arrived on the adopted port. Only the workstation that handed the port over
@@ -697,12 +735,40 @@ impl<V: View + Clone> HostSession<V> {
         if self.destroyed || self.transport != Transport::Port {
             return Received::nothing();
         }
-        self.decode(message, || false)
+        self.apply(Incoming::decode(message), || false)
     }
 
-    fn decode(&mut self, message: &V, port_attached: impl FnOnce() -> bool) -> Received<V> {
+    /// A message decoded beforehand ([`Incoming::decode`]) arrived by `via`, with a
+    /// `MessagePort` transferred along or not: the same as `receive_window`,
+    /// `receive_at_origin` and `receive_port`, for a browser layer that reads the message while
+    /// it holds no borrow of the session. Reading a field of a JS object may run the page's own
+    /// code (a getter on `Object.prototype`), and that code may call back into the host.
+    pub fn receive_decoded(
+        &mut self,
+        via: Via<'_>,
+        incoming: Incoming<V>,
+        port_attached: bool,
+    ) -> Received<V> {
+        let accepted = !self.destroyed
+            && match via {
+                Via::Window => true,
+                Via::WindowAt(origin) => origin == self.origin.as_str(),
+                Via::Port => self.transport == Transport::Port,
+            };
+        if !accepted {
+            return Received::nothing();
+        }
+        let port_attached = port_attached && via != Via::Port;
+        self.apply(incoming, || port_attached)
+    }
+
+    fn apply(
+        &mut self,
+        incoming: Incoming<V>,
+        port_attached: impl FnOnce() -> bool,
+    ) -> Received<V> {
         let mut out = Received::nothing();
-        let (decoded, kept) = match decode_frame(message) {
+        let (decoded, kept) = match incoming.0 {
             Ok((FromFrame::Message(m), kept)) => (m, kept),
             Ok((FromFrame::Unknown, _)) => return out,
             Err(e) => {

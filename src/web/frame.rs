@@ -12,7 +12,8 @@ use crate::core::frame::{FrameSession, Inbound, PortPlan, ReplyTo};
 use crate::core::host::invalid;
 use crate::core::origin::{Allowlist, Origin};
 use crate::core::wire::{
-    decode_event_data, CommandName, EventType, BYE, COMMAND_RESULT, READY, SOURCE, UNHANDLED,
+    decode_event_data, decode_from_host, CommandName, EventType, BYE, COMMAND_RESULT, READY,
+    SOURCE, UNHANDLED,
 };
 use core::cell::RefCell;
 use std::rc::Rc;
@@ -380,19 +381,26 @@ fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
     let from_parent = event
         .source()
         .is_some_and(|s| JsValue::from(s) == JsValue::from(&parent));
+    if !from_parent {
+        return;
+    }
     let origin = event.origin();
     let message = JsView::of_message(event);
+    // Decoded with no borrow held: a field read may run the page's code (a getter it put on
+    // `Object.prototype`), which may call this frame.
+    let decoded = decode_from_host(&message);
     let inbound = inner
         .borrow_mut()
         .session
-        .receive(&origin, from_parent, &message);
+        .receive_decoded(&origin, from_parent, decoded);
     handle(inner, inbound, message.value);
 }
 
 /// A message on the port handed to the host: commands only, from that host.
 fn on_port_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
     let message = JsView::of_message(event);
-    let inbound = inner.borrow_mut().session.receive_port(&message);
+    let decoded = decode_from_host(&message);
+    let inbound = inner.borrow_mut().session.receive_port_decoded(decoded);
     handle(inner, inbound, message.value);
 }
 

@@ -13,7 +13,7 @@ use super::owner::Owner;
 use crate::core::collections::VecMap;
 use crate::core::error::{DeskError, ErrorCode};
 use crate::core::host::{
-    Action, HostConfig, HostSession, Millis, Notice, Outgoing, Received, Ticket,
+    Action, HostConfig, HostSession, Incoming, Millis, Notice, Outgoing, Received, Ticket, Via,
 };
 use crate::core::options::CreateEntry;
 use crate::core::origin::Origin;
@@ -590,10 +590,10 @@ impl DeskHost {
     /// The last `unreadThreads` the workstation reported (empty before any).
     #[wasm_bindgen(getter, js_name = unreadThreads, unchecked_return_type = "Thread[]")]
     pub fn unread_threads(&self) -> JsValue {
-        match &self.inner.borrow().session.mirror().unread_threads {
-            Some(v) => v.value.clone(),
-            None => js_sys::Array::new().into(),
-        }
+        let threads = (self.inner.borrow().session.mirror().unread_threads)
+            .as_ref()
+            .map(|v| v.value.clone());
+        threads.unwrap_or_else(|| js_sys::Array::new().into())
     }
 
     /// The last agent status the workstation reported (`undefined` before any).
@@ -763,7 +763,11 @@ fn adopt_port(inner: &Rc<RefCell<HostInner>>) {
             return;
         };
         let message = JsView::of_message(event);
-        let received = inner.borrow_mut().session.receive_port(&message);
+        let incoming = Incoming::decode(&message);
+        let received = inner
+            .borrow_mut()
+            .session
+            .receive_decoded(Via::Port, incoming, false);
         deliver(&inner, received, &message);
     });
     // Messages the workstation posted since its ready wait in the port until it is started.
@@ -796,20 +800,24 @@ fn on_message(
     }
     // Only for a message from the frame's window at another origin, which the session judges.
     let other_origin = (sender == Sender::OtherOrigin).then(|| event.origin());
-    // Read only for a ready that says a port came with it: most messages are events.
-    let mut port = None;
+    // Read with no borrow held: a field read may run the page's code (a getter it put on
+    // `Object.prototype`), which may call this host. The ports are read only for a ready that
+    // says a port came with it: most messages are events.
+    let incoming = Incoming::decode(&message);
+    let port = if incoming.says_port() {
+        event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok()
+    } else {
+        None
+    };
+    // The usual case, the workstation's own origin, was found equal in JS; any other is
+    // handed to the session to judge.
+    let via = match &other_origin {
+        None => Via::Window,
+        Some(o) => Via::WindowAt(o),
+    };
     let received = {
         let mut i = inner.borrow_mut();
-        let port_attached = || {
-            port = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok();
-            port.is_some()
-        };
-        // The usual case, the workstation's own origin, is found equal in JS; any other is
-        // handed to the session to judge.
-        let received = match &other_origin {
-            None => i.session.receive_at_origin(&message, port_attached),
-            Some(o) => i.session.receive_window(o, &message, port_attached),
-        };
+        let received = i.session.receive_decoded(via, incoming, port.is_some());
         i.transferred = port;
         received
     };

@@ -9,9 +9,11 @@
 //! here keeps them:
 //!
 //! 1. **No call that can run page code or throw while a `RefCell` borrow is held.** That is the
-//!    app's callbacks, reads of the app's objects (their getters), posting the app's data (the
-//!    structured clone runs its getters), and web-sys calls on objects whose type was not
-//!    checked. A JS exception unwinds past the Rust frames without running their destructors: a
+//!    app's callbacks, reads of the app's objects (their getters), reads of a received message
+//!    (a field it lacks is looked up on `Object.prototype`, where the page may have put a
+//!    getter: messages are decoded first, `core::host::Incoming` and `decode_from_host`, and
+//!    handed to the session after), posting the app's data (the structured clone runs its
+//!    getters), and web-sys calls on objects whose type was not checked. A JS exception unwinds past the Rust frames without running their destructors: a
 //!    borrow held then is never released, and every later borrow panics. Read what is needed, let
 //!    the borrow go, then call out (the frame's `Outbox`, the host's `run`).
 //! 2. **An event is checked before any of its fields is read.** `message` listeners take only
