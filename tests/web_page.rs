@@ -647,6 +647,19 @@ const TRAPS: &str = "
     settled: () => Promise.all(pending),
   };";
 
+/// What the traps report: some getter ran during the traffic, and no call it made failed.
+fn getters_ran_and_nothing_failed(result: &Value, transport: &str) {
+    assert!(
+        result["fired"].as_u64() > Some(0),
+        "no getter ran: {result}"
+    );
+    assert_eq!(
+        result["failures"],
+        json!([]),
+        "{transport}: a call from a getter failed"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn page_getters_that_call_the_host_while_it_reads_a_message_break_nothing() {
     // Messages on the MessageChannel port, and on the window (a workstation without a port).
@@ -686,15 +699,7 @@ async fn page_getters_that_call_the_host_while_it_reads_a_message_break_nothing(
         })
         .await;
         let result = from_js(&call("disarm"));
-        assert!(
-            result["fired"].as_u64() > Some(0),
-            "no getter ran: {result}"
-        );
-        assert_eq!(
-            result["failures"],
-            json!([]),
-            "{transport}: a call from a getter failed"
-        );
+        getters_ran_and_nothing_failed(&result, transport);
         let settled = JsFuture::from(call("settled").unchecked_into::<js_sys::Promise>()).await;
         let settled = from_js(&settled.unwrap());
         let all_ok = settled.as_array().unwrap().iter().all(|s| s == "ok");
@@ -739,15 +744,7 @@ async fn page_getters_that_call_the_frame_while_it_reads_a_command_break_nothing
         wait_reports(&h, "command", 3).await;
         post(&h, json!({ "fixture": "untrap" }));
         let result = wait_reports(&h, "untrapped", 1).await.remove(0);
-        assert!(
-            result["fired"].as_u64() > Some(0),
-            "no getter ran: {result}"
-        );
-        assert_eq!(
-            result["failures"],
-            json!([]),
-            "{transport}: a call from a getter failed"
-        );
+        getters_ran_and_nothing_failed(&result, transport);
         assert_eq!(reports(&h, "pageerror"), Vec::<Value>::new());
         still_works(&h, &host).await;
         host.destroy();

@@ -14,6 +14,12 @@ export function settle(m, t, ok, v) {
   m.delete(t);
   d[ok ? 0 : 1](v);
 }
+// Who posted message event `e` (src/web/jsview.rs, message_from): 0 another window than the one
+// `iframe` shows, 1 that window at another origin than `origin`, 2 that window at `origin`.
+export function sender(e, iframe, origin) {
+  if (e.source !== iframe.contentWindow) return 0;
+  return e.origin === origin ? 2 : 1;
+}
 export function connectedAt(e) { return e.isConnected ? Math.max(Date.now(), 0) : -1; }
 export function postCommand(to, origin, type, key, value, id) {
   const m = { type };
