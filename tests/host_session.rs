@@ -9,7 +9,8 @@ mod common;
 
 use common::{
     agent_status, bye, envelope, failed_with, new_visitor, notices, posted_commands, posts, ready,
-    ready_of, result_err, result_ok, seed_thread, settles, thread_status, unread, Host, DESK,
+    ready_of, ready_with_port, result_err, result_ok, seed_thread, settles, thread_status, unread,
+    Host, DESK,
 };
 use deskbridge::core::error::ErrorCode;
 use deskbridge::core::host::{
@@ -1083,4 +1084,65 @@ fn a_command_a_ready_listener_issues_goes_out_after_the_queued_ones() {
             post(Command::RefreshThreads, Some(b))
         ]
     );
+}
+
+#[test]
+fn a_message_decoded_first_is_received_as_one_decoded_by_the_session() {
+    use deskbridge::core::host::{Incoming, Via};
+    // Two sessions fed the same messages, by the same ways: one reads each message itself, the
+    // other is handed it decoded (what the browser layer does, with no borrow held). Every
+    // answer and every state must be the same.
+    let mut messages = common::frame_messages();
+    messages.extend([
+        ready_with_port(),
+        json!({ "source": SOURCE, "type": 7 }),
+        json!(null),
+    ]);
+    let ways = [
+        (DESK, false),
+        ("https://other.example.com", false),
+        (DESK, true),
+    ];
+    let mut itself = Host::new();
+    let mut handed = Host::new();
+    for h in [&mut itself, &mut handed] {
+        h.attach(false);
+        h.load();
+    }
+    for round in 0..3 {
+        // Commands for the results to settle (tickets 1 and 2 in the first round).
+        for h in [&mut itself, &mut handed] {
+            h.command(busy());
+            h.command(clear("t1"));
+        }
+        for message in &messages {
+            for (origin, with_port) in ways {
+                let m: &'static serde_json::Value = Box::leak(Box::new(message.clone()));
+                let a = itself.session.receive_window(origin, &m, || with_port);
+                let via = if origin == DESK {
+                    Via::Window
+                } else {
+                    Via::WindowAt(origin)
+                };
+                let b = handed
+                    .session
+                    .receive_decoded(via, Incoming::decode(&m), with_port);
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{m} from {origin}");
+                let a = itself.session.receive_port(&m);
+                let b = handed
+                    .session
+                    .receive_decoded(Via::Port, Incoming::decode(&m), true);
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{m} on the port");
+            }
+            assert_eq!(
+                format!("{:?}", itself.session),
+                format!("{:?}", handed.session),
+                "round {round}, after {message}"
+            );
+        }
+        if round == 1 {
+            itself.session.destroy();
+            handed.session.destroy();
+        }
+    }
 }
