@@ -88,7 +88,7 @@ setup:
 # rendering, pkg/dev/NAME.js for dev servers), their .d.ts files, package.json, README and
 # licences. pkg/ is cleared first so that nothing stale is left behind.
 BUILDS := host frame tokens
-# Every build leaves out the default `std` feature: the wasm is then no_std (Cargo.toml).
+# Each build names its features (--no-default-features --features …); every one links std.
 ALL := host,frame,tokens
 pkg: setup
 	rm -rf pkg
