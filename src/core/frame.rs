@@ -185,20 +185,20 @@ impl<E> FrameSession<E> {
         if self.destroyed || !from_parent {
             return Inbound::Ignore;
         }
-        self.receive_decoded(origin, from_parent, decode_from_host(message))
+        self.receive_decoded(origin, decode_from_host(message))
     }
 
-    /// [`receive`](Self::receive) for a message decoded beforehand with [`decode_from_host`]:
-    /// what the session makes of a message depends only on the message, so a browser layer
-    /// decodes it while it holds no borrow of the session. Reading a field of a JS object may
-    /// run the page's own code (a getter on `Object.prototype`), which may call this side.
+    /// [`receive`](Self::receive) for a message from `window.parent`, decoded beforehand with
+    /// [`decode_from_host`]: what the session makes of a message depends only on the message,
+    /// so a browser layer decodes it while it holds no borrow of the session. Reading a field
+    /// of a JS object may run the page's own code (a getter on `Object.prototype`), which may
+    /// call this side.
     pub fn receive_decoded(
         &mut self,
         origin: &str,
-        from_parent: bool,
         decoded: Result<FromHost, DecodeError>,
     ) -> Inbound {
-        if self.destroyed || !from_parent {
+        if self.destroyed {
             return Inbound::Ignore;
         }
         let Some(origin) = self.allowlist.allows_str(origin) else {

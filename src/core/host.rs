@@ -709,10 +709,7 @@ impl<V: View + Clone> HostSession<V> {
         message: &V,
         port_attached: impl FnOnce() -> bool,
     ) -> Received<V> {
-        if origin != self.origin.as_str() {
-            return Received::nothing();
-        }
-        self.receive_at_origin(message, port_attached)
+        self.receive_via(Via::WindowAt(origin), message, port_attached)
     }
 
     /// [`receive_window`](Self::receive_window) for a message whose `event.origin` the browser
@@ -722,20 +719,14 @@ impl<V: View + Clone> HostSession<V> {
         message: &V,
         port_attached: impl FnOnce() -> bool,
     ) -> Received<V> {
-        if self.destroyed {
-            return Received::nothing();
-        }
-        self.apply(Incoming::decode(message), port_attached)
+        self.receive_via(Via::Window, message, port_attached)
     }
 
     /// A message arrived on the adopted port. Only the workstation that handed the port over
     /// holds its other end, so there is no origin to check; a port the session no longer uses
     /// is not listened to.
     pub fn receive_port(&mut self, message: &V) -> Received<V> {
-        if self.destroyed || self.transport != Transport::Port {
-            return Received::nothing();
-        }
-        self.apply(Incoming::decode(message), || false)
+        self.receive_via(Via::Port, message, || false)
     }
 
     /// A message decoded beforehand ([`Incoming::decode`]) arrived by `via`, with a
@@ -749,17 +740,35 @@ impl<V: View + Clone> HostSession<V> {
         incoming: Incoming<V>,
         port_attached: bool,
     ) -> Received<V> {
-        let accepted = !self.destroyed
-            && match via {
-                Via::Window => true,
-                Via::WindowAt(origin) => origin == self.origin.as_str(),
-                Via::Port => self.transport == Transport::Port,
-            };
-        if !accepted {
+        if !self.accepts(via) {
             return Received::nothing();
         }
         let port_attached = port_attached && via != Via::Port;
         self.apply(incoming, || port_attached)
+    }
+
+    /// A message arrived by `via`: decoded only if the session takes messages from there.
+    fn receive_via(
+        &mut self,
+        via: Via<'_>,
+        message: &V,
+        port_attached: impl FnOnce() -> bool,
+    ) -> Received<V> {
+        if !self.accepts(via) {
+            return Received::nothing();
+        }
+        self.apply(Incoming::decode(message), port_attached)
+    }
+
+    /// Whether the session takes a message that arrived by `via`: not once destroyed, from the
+    /// window only at the workstation's origin, on a port only once it adopted one.
+    fn accepts(&self, via: Via<'_>) -> bool {
+        !self.destroyed
+            && match via {
+                Via::Window => true,
+                Via::WindowAt(origin) => origin == self.origin.as_str(),
+                Via::Port => self.transport == Transport::Port,
+            }
     }
 
     fn apply(

@@ -293,8 +293,8 @@ fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 }
 
 /// Readers of the token API's fields that put the field's JS name before serde's message when
-/// they refuse a value: `ttl: invalid value: floating point \`-1\`, expected a whole number of
-/// seconds`. serde names a missing field on its own, but not one that holds the wrong thing;
+/// they refuse a value: ``ttl: invalid value: integer `-1`, expected a whole number of
+/// seconds``. serde names a missing field on its own, but not one that holds the wrong thing;
 /// serde_path_to_error would, for 4.3 KB gzipped that the everything build has no room for.
 pub(crate) mod named {
     use super::*;

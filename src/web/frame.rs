@@ -389,10 +389,7 @@ fn on_message(inner: &Rc<RefCell<FrameInner>>, event: &web_sys::MessageEvent) {
     // Decoded with no borrow held: a field read may run the page's code (a getter it put on
     // `Object.prototype`), which may call this frame.
     let decoded = decode_from_host(&message);
-    let inbound = inner
-        .borrow_mut()
-        .session
-        .receive_decoded(&origin, from_parent, decoded);
+    let inbound = inner.borrow_mut().session.receive_decoded(&origin, decoded);
     handle(inner, inbound, message.value);
 }
 

@@ -13,8 +13,9 @@
 //!    (a field it lacks is looked up on `Object.prototype`, where the page may have put a
 //!    getter: messages are decoded first, `core::host::Incoming` and `decode_from_host`, and
 //!    handed to the session after), posting the app's data (the structured clone runs its
-//!    getters), and web-sys calls on objects whose type was not checked. A JS exception unwinds past the Rust frames without running their destructors: a
-//!    borrow held then is never released, and every later borrow panics. Read what is needed, let
+//!    getters), and web-sys calls on objects whose type was not checked. A JS exception unwinds
+//!    past the Rust frames without running their destructors: a borrow held then is never
+//!    released, and every later borrow panics. Read what is needed, let
 //!    the borrow go, then call out (the frame's `Outbox`, the host's `run`).
 //! 2. **An event is checked before any of its fields is read.** `message` listeners take only
 //!    `MessageEvent`s the browser delivered (`dyn_ref`, `isTrusted`): a page's own

@@ -21,8 +21,7 @@ use wasm_bindgen::JsCast;
 /// missing field by its name (``the credentials: missing field `appSecret` ``), a wrong one
 /// named by the core's field readers ([`crate::core::options`]'s `named`:
 /// ``TokenCache options: marginMs: invalid value: integer `-1`, expected a whole number of
-/// milliseconds``). Fields `T` does not
-/// name are not read.
+/// milliseconds``). Fields `T` does not name are not read.
 ///
 /// Called with no borrow held: reading a field runs the page's getters.
 pub(crate) fn read<T: DeserializeOwned + Default>(
